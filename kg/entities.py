@@ -1,0 +1,260 @@
+"""Entity stage: turn the Doc's entity spans into canonical entities and mentions.
+
+The spaCy NER is a starting point: spans tagged from reference data (countries,
+alliances, capitals, seats of government, places) carry their entity key as the span's
+`ent_id_`; this resolver decides, from the parse, what each span denotes here (a capital
+as actor is its country, as a location a place; a demonym of a state's forces is the
+country, of people no entity) and canonicalises the rest (persons by full name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kg.gazetteer import Gazetteer, Known, gazetteer, load_data, slug
+from kg.records import Entity, Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_LEXICON = load_data("entity_rules.json")
+LOCATIVE_PREPS = frozenset(_LEXICON["locative_prepositions"])
+PEOPLE_NOUNS = frozenset(_LEXICON["people_nouns"])
+STATE_ORGS: dict[str, str] = _LEXICON["state_organizations"]  # head noun -> label template
+PERSON_TITLES = frozenset(_LEXICON["person_prefix_titles"])
+STOP_NAMES = frozenset(_LEXICON["not_names"])
+_NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
+              "FAC": "Place", "NORP": None}
+_QUOTES = "\"'“”‘’«»"
+
+
+@dataclass
+class Draft:
+    key: str
+    label: str
+    type: str
+    wikidata: str | None = None
+    aliases: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Resolved:
+    """The entity layer of one parsed article: mentions and a token index into them."""
+
+    entities: dict[str, Draft] = field(default_factory=dict)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)  # token start, end, key
+    by_token: dict[int, str] = field(default_factory=dict)  # token index -> entity key
+
+    def add(self, span: Span, key: str, label: str, type_: str,
+            wikidata: str | None = None, *, heads_only: bool = False) -> None:
+        draft = self.entities.setdefault(key, Draft(key, label, type_, wikidata))
+        draft.aliases.add(_surface(span))
+        self.mentions.append((span.start, span.end, key))
+        for tok in ([span.root] if heads_only else span):
+            self.by_token[tok.i] = key
+
+    def key_of(self, token: Token) -> str | None:
+        return self.by_token.get(token.i)
+
+    def type_of(self, key: str | None) -> str | None:
+        return self.entities[key].type if key in self.entities else None
+
+
+def _surface(span: Span) -> str:
+    text = span.text.strip(_QUOTES + " ")
+    return re.sub(r"[’']s$", "", text).strip()
+
+
+def _known(resolved: Resolved, span: Span, known: Known) -> None:
+    resolved.add(span, known.key, known.label, known.type, known.wikidata)
+
+
+def _used_as_place(span: Span) -> bool:
+    """A capital named as a location ("talks in Minsk"), not as an actor."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
+        return True
+    if root.dep_ == "appos" or (root.dep_ == "compound" and root.head.lower_ in
+                                ("region", "city", "area", "streets", "suburbs", "outskirts")):
+        return True
+    # A dateline: "GOYANG, South Korea –" or a place given with its country.
+    return span.end < len(span.doc) and span.doc[span.end].text == "," and \
+        span.end + 1 < len(span.doc) and span.doc[span.end + 1].ent_id_.startswith("country/")
+
+
+def _demonym(resolved: Resolved, gaz: Gazetteer, span: Span, key: str) -> None:
+    """A demonym: the state (or its forces), a state organization, or nobody."""
+    root = span.root
+    if root.dep_ in ("amod", "compound", "nmod") or (root.dep_ == "conj" and
+                                                     root.head.dep_ in ("amod", "compound")):
+        noun = root.head if root.dep_ != "conj" else root.head.head
+    else:
+        return  # "13 Russians": people, not the state
+    if noun.lemma_.lower() in PEOPLE_NOUNS:
+        return
+    known = gaz.known[key]
+    _known(resolved, span, known)
+    _state_org(resolved, gaz, span, noun, key)
+
+
+def _state_org(resolved: Resolved, gaz: Gazetteer, owner: Span, noun: Token, key: str) -> None:
+    """The country's navy, army, armed forces...: named organizations of the state."""
+    words = noun.lower_
+    left = noun.doc[noun.i - 1] if noun.i > 0 else None
+    if left is not None and f"{left.lower_} {words}" in STATE_ORGS:
+        words = f"{left.lower_} {words}"
+    template = STATE_ORGS.get(words)
+    if template is None or noun.i in resolved.by_token:
+        return
+    country = gaz.known[key].label
+    demonym = gaz.demonym_of.get(key, country)
+    label = template.format(country=country, demonym=demonym)
+    start = min(owner.start, noun.i - words.count(" "))
+    span = noun.doc[start:noun.i + 1]
+    draft = resolved.entities.setdefault("organization/" + slug(label),
+                                         Draft("organization/" + slug(label), label, "Organization"))
+    draft.aliases.add(_surface(span))
+    resolved.mentions.append((span.start, span.end, draft.key))
+    for tok in noun.doc[noun.i - words.count(" "):noun.i + 1]:
+        resolved.by_token[tok.i] = draft.key
+
+
+def _clean_name(span: Span) -> Span | None:
+    """Trim titles, determiners, possessives and quotes off a NER span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct
+                           or doc[start].text in PERSON_TITLES):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s")):
+        end -= 1
+    if start >= end:
+        return None
+    out = doc[start:end]
+    out.label_ = span.label_
+    return out
+
+
+def _person_key(name: str) -> str:
+    return "person/" + slug(name)
+
+
+def resolve(doc: Doc) -> Resolved:
+    """Canonical entities and mentions of one parsed article."""
+    gaz = gazetteer()
+    resolved = Resolved()
+    for ent in doc.ents:
+        if "\n" in ent.text or len(ent.text) > 100 or not any(c.isalpha() for c in ent.text):
+            continue
+        ent_id = ent.ent_id_
+        if ent_id.startswith("capital:"):
+            key = ent_id.removeprefix("capital:")
+            name_end = ent.end
+            while name_end < len(doc) and doc[name_end].pos_ == "PROPN" and \
+                    doc[name_end].text[:1].isupper() and not doc[name_end].ent_id_:
+                name_end += 1
+            if name_end > ent.end:  # "Victoria Nuland": a first name, not a capital
+                span = doc[ent.start:name_end]
+                resolved.add(span, _person_key(span.text), span.text, "Person")
+            elif _used_as_place(ent):
+                label = gaz.capital_label.get(ent.text, ent.text)
+                resolved.add(ent, "place/" + slug(label), label, "Place")
+            else:
+                _known(resolved, ent, gaz.known[key])
+        elif ent.label_ == "NORP" and ent_id:
+            _demonym(resolved, gaz, ent, ent_id)
+        elif ent_id:
+            _known(resolved, ent, gaz.known[ent_id])
+            if ent.root.dep_ == "poss" and gaz.known[ent_id].type == "Country":
+                _state_org(resolved, gaz, ent, ent.root.head, ent_id)
+        else:
+            _from_ner(resolved, gaz, ent)
+    _merge_person_names(resolved)
+    return resolved
+
+
+def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
+    type_ = _NER_TYPES.get(ent.label_)
+    if type_ is None:
+        return
+    span = _clean_name(ent)
+    if span is None:
+        return
+    text = _surface(span)
+    if not text or text.lower() in STOP_NAMES or not text[:1].isupper():
+        return
+    known = gaz.lookup(text)
+    if known is not None:
+        _known(resolved, span, known)
+        return
+    if type_ == "Person":
+        if text in gaz.cities and " " not in text:
+            resolved.add(span, "place/" + slug(text), text, "Place")
+        elif all(t.is_alpha or t.text in "-.'’" for t in span):
+            resolved.add(span, _person_key(text), text, "Person")
+        return
+    last = text.split()[-1]
+    if type_ == "Organization" and last in gaz.place_suffixes:
+        type_ = "Place"
+    if type_ == "Place" and ent.label_ == "FAC" and text not in gaz.cities:
+        return
+    resolved.add(span, f"{type_.lower()}/{slug(text)}", text, type_)
+
+
+def _merge_person_names(resolved: Resolved) -> None:
+    """"Putin" is Vladimir Putin once the full name is known in the article."""
+    persons = [d for d in resolved.entities.values() if d.type == "Person"
+               or (" " not in d.label and not d.key.startswith(("country/", "alliance/")))]
+    full = [d for d in persons if " " in d.label and d.type == "Person"]
+    remap: dict[str, str] = {}
+    for d in persons:
+        words = d.label.split()
+        candidates = {f.key for f in full if f.key != d.key and len(f.label.split()) > len(words)
+                      and f.label.split()[-len(words):] == words}
+        if len(candidates) == 1:
+            remap[d.key] = candidates.pop()
+    if not remap:
+        return
+    for old, new in remap.items():
+        resolved.entities[new].aliases |= resolved.entities.pop(old).aliases
+    resolved.mentions = [(s, e, remap.get(k, k)) for s, e, k in resolved.mentions]
+    resolved.by_token = {i: remap.get(k, k) for i, k in resolved.by_token.items()}
+
+
+def records(resolved: Resolved, doc: Doc, sentence_of: dict[int, int]) -> tuple[
+        tuple[Entity, ...], tuple[Mention, ...]]:
+    """Frozen entity and mention records, in a stable order."""
+    entities = tuple(Entity(d.key, d.label, d.type, tuple(sorted(d.aliases)), d.wikidata)
+                     for d in sorted(resolved.entities.values(), key=lambda d: d.key))
+    mentions = []
+    seen = set()
+    for start, end, key in sorted(resolved.mentions):
+        span = doc[start:end]
+        item = (span.start_char, span.end_char, key)
+        if item in seen:
+            continue
+        seen.add(item)
+        mentions.append(Mention(key, span.text, span.start_char, span.end_char,
+                                sentence_of[start]))
+    return entities, tuple(mentions)
+
+
+def person_aliases(entities: list[Entity]) -> dict[str, str]:
+    """Across a build: map short person keys to the one full name that ends with them."""
+    full: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for e in entities:
+        if e.type == "Person" and " " in e.label:
+            words = tuple(e.label.split())
+            for n in range(1, len(words)):
+                full[words[-n:]].add(e.key)
+    remap = {}
+    for e in entities:
+        if e.type != "Person":
+            continue
+        targets = full.get(tuple(e.label.split()), set()) - {e.key}
+        if len(targets) == 1:
+            remap[e.key] = next(iter(targets))
+    return remap

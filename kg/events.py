@@ -1,0 +1,471 @@
+"""Event stage: who did what to whom, when and where, coded with PLOVER.
+
+Triggers come from the lexicon `kg/data/events.tsv` (verbs with their particles,
+nominal events, and light verbs that take their event from their object). Actors and
+targets come from the dependency parse: subjects and objects with their conjuncts,
+passive agents, control ("Ukraine urged NATO to ..."), relative clauses, possessors and
+prepositional targets. Each event gets a PLOVER mode, a date resolved against the
+article's date, a place when stated, and a confidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from kg import dates
+from kg.entities import Resolved
+from kg.records import ACTOR_TYPES, PLOVER_TYPES
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_SUBJ = ("nsubj", "csubj")
+_CLAUSE_DEPS = ("ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "parataxis", "pcomp")
+_SPEECH = frozenset({"say", "claim", "allege", "accuse", "believe", "fear", "report", "think",
+                     "suggest", "insist", "deny", "warn", "argue", "assert", "charge", "tell"})
+_SELF_REPORT = frozenset({"announce", "say", "declare", "confirm", "pledge", "vow", "promise",
+                          "state", "tell", "tweet", "add"})
+_FUTURE_HEADS = frozenset({"plan", "intend", "prepare", "expect", "set", "schedule", "aim",
+                           "decide", "agree", "move"})
+_HYPO_HEADS = frozenset({"threaten", "want", "seek", "consider", "try", "hope", "wish",
+                         "propose", "offer", "refuse", "could", "urge", "call", "ask"})
+_HYPO_MODIFIERS = frozenset({"alleged", "planned", "possible", "potential", "impending",
+                             "threatened", "proposed", "future", "hypothetical", "imminent",
+                             "prospective"})
+_MODALS_HYPO = frozenset({"could", "might", "may", "should", "can", "must", "would"})
+_PRONOUNS_ACTOR = frozenset({"it", "its", "they", "their", "them", "he", "his", "she", "her",
+                             "him"})
+_PERSON_PRONOUNS = frozenset({"he", "his", "she", "her", "him"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # verb | noun | light
+    lemma: str
+    type: str
+    preps: tuple[str, ...]
+    flags: frozenset[str]
+
+    @property
+    def place_type(self) -> str | None:
+        for f in self.flags:
+            if f.startswith("place="):
+                return f.split("=", 1)[1]
+        return None
+
+
+def load_lexicon() -> dict[str, dict[str, list[Entry]]]:
+    """The event lexicon by kind, then by the first word of the lemma."""
+    lex: dict[str, dict[str, list[Entry]]] = {"verb": {}, "noun": {}, "light": {}}
+    text = resources.files("kg.data").joinpath("events.tsv").read_text("utf-8")
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 5 or cols[0] not in lex or (cols[2] != "-" and cols[2] not in PLOVER_TYPES):
+            raise ValueError(f"kg/data/events.tsv line {n}: expected 5 tab-separated columns "
+                             f"with a kind and a PLOVER type, got {line!r}")
+        kind, lemma, type_, preps, flags = cols
+        entry = Entry(kind, lemma, type_, tuple(p for p in preps.split(",") if p != "-"),
+                      frozenset(f for f in flags.split(",") if f != "-"))
+        lex[kind].setdefault(lemma.split()[0], []).append(entry)
+    for entries in (e for kind in lex.values() for e in kind.values()):
+        entries.sort(key=lambda e: -len(e.lemma.split()))
+    return lex
+
+
+LEXICON = load_lexicon()
+
+
+@dataclass
+class Draft:
+    type: str
+    trigger: list[Token]
+    actors: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    place: str | None = None
+    mode: str = "asserted"
+    date_text: str | None = None
+    confidence: float = 0.6
+    symmetric: bool = False
+
+
+class _Args:
+    """Argument finding over one parsed article and its resolved entities."""
+
+    def __init__(self, doc: Doc, res: Resolved):
+        self.doc = doc
+        self.res = res
+
+    def keys(self, token: Token, types: tuple[str, ...] = ACTOR_TYPES,
+             depth: int = 0) -> tuple[list[str], bool]:
+        """Entities a noun phrase denotes (with its conjuncts); True if via a pronoun."""
+        out: list[str] = []
+        via_pronoun = False
+        for t in [token, *token.conjuncts]:
+            k = self.res.key_of(t)
+            if k and self.res.type_of(k) in types:
+                out.append(k)
+                continue
+            # "the head of Ukraine's intelligence, Kirill Budanov": the named appositive
+            appos = [self.res.key_of(c) for c in t.children if c.dep_ == "appos"]
+            appos = [k for k in appos if k and self.res.type_of(k) in types]
+            if appos:
+                out.extend(appos)
+                continue
+            if t.lower_ in _PRONOUNS_ACTOR and depth == 0:
+                ante = self.antecedent(t, types)
+                if ante:
+                    out.append(ante)
+                    via_pronoun = True
+                continue
+            # "Russian troops", "the US government", "Ukraine's armed forces"
+            found = False
+            for c in t.children:
+                if c.dep_ in ("poss", "compound", "amod", "nmod") and depth < 2:
+                    ks, p = self.keys(c, types, depth + 1)
+                    if ks:
+                        out.extend(ks)
+                        found = True
+                        via_pronoun |= p
+            if not found and t.pos_ in ("NOUN",) and depth < 1:
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ == "of":
+                        for o in c.children:
+                            if o.dep_ == "pobj":
+                                ks, _ = self.keys(o, types, depth + 1)
+                                out.extend(ks)
+        return list(dict.fromkeys(out)), via_pronoun
+
+    def antecedent(self, pron: Token, types: tuple[str, ...]) -> str | None:
+        """The entity a pronoun stands for: the subject of a governing clause, else the
+        nearest preceding actor of the right kind."""
+        want_person = pron.lower_ in _PERSON_PRONOUNS
+        ok = ("Person",) if want_person else tuple(t for t in types if t != "Person")
+        head = pron.head
+        for _ in range(4):
+            if head.dep_ in ("ccomp", "xcomp", "advcl", "conj") and head.head is not head:
+                head = head.head
+                for c in head.children:
+                    if c.dep_ in ("nsubj", "nsubjpass"):
+                        k = self.res.key_of(c)
+                        if k and self.res.type_of(k) in ok:
+                            return k
+            else:
+                break
+        start = max(pron.sent.start - 40, 0)
+        for t in reversed(self.doc[start:pron.i]):
+            k = self.res.key_of(t)
+            if k and self.res.type_of(k) in ok and t.dep_ in ("nsubj", "nsubjpass", "poss",
+                                                                "pobj", "dobj", "appos"):
+                return k
+        return None
+
+    def subject(self, verb: Token) -> tuple[list[str], list[str], bool]:
+        """(actors, passive-subject targets, via_pronoun) of a verb, following control."""
+        actors: list[str] = []
+        targets: list[str] = []
+        pron = False
+        passive_subj = None
+        for c in verb.children:
+            if c.dep_ in _SUBJ:
+                actors, pron = self.keys(c)
+            elif c.dep_ == "nsubjpass":
+                passive_subj = c
+            elif c.dep_ == "agent":
+                for o in c.children:
+                    if o.dep_ == "pobj":
+                        ks, p = self.keys(o)
+                        actors.extend(ks)
+                        pron |= p
+        if passive_subj is not None:
+            targets, p = self.keys(passive_subj, ACTOR_TYPES + ("Place",))
+        if actors or passive_subj is not None:
+            return actors, targets, pron
+        head = verb.head
+        if verb.dep_ == "xcomp":
+            objs = [c for c in head.children if c.dep_ == "dobj"]
+            if objs:
+                ks, p = self.keys(objs[0])
+                if ks:
+                    return ks, targets, p
+            a, _, p = self.subject(head)
+            return a, targets, p
+        if verb.dep_ in ("conj", "advcl") and head is not verb and head.pos_ in ("VERB", "AUX"):
+            a, _, p = self.subject(head)
+            return a, targets, p
+        if verb.dep_ in ("relcl", "acl"):
+            ks, p = self.keys(head)
+            return ks, targets, p
+        return actors, targets, pron
+
+    def prep_objects(self, token: Token, preps: tuple[str, ...],
+                     types: tuple[str, ...] = ACTOR_TYPES + ("Place",)) -> list[str]:
+        out: list[str] = []
+        for c in token.children:
+            if c.dep_ in ("prep", "prt", "dative") and c.lower_ in preps:
+                for o in c.children:
+                    if o.dep_ == "pobj":
+                        out.extend(self.keys(o, types)[0])
+            elif c.dep_ == "dative" and c.pos_ in ("PROPN", "NOUN", "PRON"):
+                out.extend(self.keys(c, types)[0])
+        return out
+
+    def place(self, token: Token) -> str | None:
+        for c in token.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "at", "into", "to", "near", "inside",
+                                                 "over", "along", "across"):
+                for o in c.children:
+                    k = self.res.key_of(o)
+                    if o.dep_ == "pobj" and k and self.res.type_of(k) == "Place":
+                        return k
+        return None
+
+
+def _local(token: Token) -> Iterator[Token]:
+    """The token's subtree without its embedded clauses."""
+    yield token
+    for c in token.children:
+        if c.dep_ in _CLAUSE_DEPS and c.pos_ in ("VERB", "AUX"):
+            continue
+        yield from _local(c)
+
+
+def _date_text(token: Token) -> str | None:
+    local = {t.i for t in _local(token)}
+    best: Span | None = None
+    for ent in token.sent.ents:
+        if ent.label_ == "DATE" and ent.root.i in local:
+            if best is None or abs(ent.root.i - token.i) < abs(best.root.i - token.i):
+                best = ent
+    return best.text if best is not None else None
+
+
+def _mode(verb: Token, actors: list[str], args: _Args) -> str:
+    children = list(verb.children)
+    if any(c.dep_ == "neg" for c in children):
+        return "negated"
+    auxes = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in children):
+        return "hypothetical"
+    head = verb.head
+    if verb.dep_ == "xcomp" and head.lemma_ in _HYPO_HEADS and head is not verb:
+        return "hypothetical"
+    if verb.dep_ == "xcomp" and head.lemma_ in _FUTURE_HEADS and head is not verb:
+        return "future" if head.lemma_ != "agree" else "asserted"
+    if any(a in ("will", "shall", "'ll", "wo") for a in auxes):
+        return "future"
+    if "would" in auxes and verb.dep_ == "ccomp" and head.lemma_ in _SELF_REPORT:
+        return "future"
+    if any(a in _MODALS_HYPO for a in auxes):
+        return "hypothetical"
+    if "going" in auxes or (verb.dep_ == "xcomp" and head.lower_ == "going"):
+        return "future"
+    # Content of someone's claim: reported, unless the speaker tells of its own act.
+    node = verb
+    for _ in range(4):
+        if node.dep_ in ("ccomp",) and node.head.lemma_ in _SPEECH | _SELF_REPORT:
+            speakers, _, _ = args.subject(node.head)
+            if speakers and set(actors) <= set(speakers):
+                return "asserted"
+            return "reported" if node.head.lemma_ in _SPEECH else "asserted"
+        if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
+            node = node.head
+            continue
+        break
+    return "asserted"
+
+
+def _match_verb(tok: Token) -> Entry | None:
+    for entry in LEXICON["verb"].get(tok.lemma_.lower(), []):
+        words = entry.lemma.split()
+        if len(words) == 1:
+            return entry
+        rest = words[1]
+        for c in tok.children:
+            if c.dep_ in ("prt", "prep", "dobj", "advmod") and (c.lower_ == rest or
+                                                                 c.lemma_ == rest):
+                return entry
+    return None
+
+
+def _noun_entry(tok: Token) -> Entry | None:
+    for entry in LEXICON["noun"].get(tok.lemma_.lower(), []):
+        if len(entry.lemma.split()) == 1:
+            return entry
+    return None
+
+
+def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
+    actors, targets, pron = args.subject(tok)
+    direct_actor = bool(actors) and not pron
+    type_ = entry.type
+    if "noobj" not in entry.flags:
+        for c in tok.children:
+            if c.dep_ == "dobj":
+                targets.extend(args.keys(c, ACTOR_TYPES + ("Place",))[0])
+    targets.extend(args.prep_objects(tok, entry.preps + tuple(entry.lemma.split()[1:])))
+    if "speech" in entry.flags and not targets:
+        for c in tok.children:
+            if c.dep_ == "ccomp":
+                for s in c.children:
+                    if s.dep_ in ("nsubj", "nsubjpass"):
+                        targets.extend(args.keys(s)[0])
+    place = args.place(tok)
+    places = [t for t in targets if args.res.type_of(t) == "Place"]
+    targets = [t for t in targets if args.res.type_of(t) != "Place" and t not in actors]
+    if places:
+        place = place or places[0]
+        if entry.place_type and not targets:
+            type_ = entry.place_type
+    if not actors:
+        return None
+    d = Draft(type_, [tok], list(dict.fromkeys(actors)), list(dict.fromkeys(targets)), place,
+              symmetric="sym" in entry.flags)
+    d.mode = _mode(tok, actors, args)
+    d.date_text = _date_text(tok)
+    d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron
+    return d
+
+
+def _governing_verb(noun: Token) -> Token | None:
+    head = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+        return head
+    if noun.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX") and head.dep_ in ("prep", "prt"):
+        return head.head
+    return None
+
+
+def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) -> Draft | None:
+    res = args.res
+    actors: list[str] = []
+    targets: list[str] = []
+    pron = False
+    between: list[str] = []
+    for c in tok.children:
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and res.key_of(c):
+            ks, p = args.keys(c)
+            actors.extend(ks)
+            pron |= p
+        elif c.dep_ == "prep" and c.lower_ == "by":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    actors.extend(args.keys(o)[0])
+        elif c.dep_ == "prep" and c.lower_ in ("between", "among"):
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    between.extend(args.keys(o)[0])
+    verb = light.get(tok.i)
+    gov = _governing_verb(tok)
+    if verb is not None:
+        a, _, p = args.subject(verb)
+        actors = actors or a
+        pron |= p
+        targets.extend(args.prep_objects(verb, LEXICON_LIGHT_PREPS.get(verb.lemma_, ())))
+    elif gov is not None and _match_verb(gov) is not None:
+        return None  # "calling for sanctions": the verb is the event
+    targets.extend(args.prep_objects(tok, entry.preps))
+    symmetric = "sym" in entry.flags
+    if between:
+        actors = list(dict.fromkeys(actors + between))
+        symmetric = True
+    place = args.place(tok) or (args.place(verb) if verb is not None else None)
+    places = [t for t in targets if res.type_of(t) == "Place"]
+    targets = [t for t in targets if res.type_of(t) != "Place" and t not in actors]
+    place = place or (places[0] if places else None)
+    if not actors:
+        return None
+    trigger = [verb, tok] if verb is not None else [tok]
+    d = Draft(entry.type, trigger, list(dict.fromkeys(actors)), list(dict.fromkeys(targets)),
+              place, symmetric=symmetric)
+    anchor = verb if verb is not None else tok
+    if verb is not None:
+        d.mode = _mode(verb, actors, args)
+    elif gov is not None and gov.lemma_ in _FUTURE_HEADS | _HYPO_HEADS:
+        d.mode = "hypothetical"
+    if any(c.lower_ in _HYPO_MODIFIERS and c.dep_ == "amod" for c in tok.children) \
+            and d.mode == "asserted":
+        d.mode = "hypothetical"
+    d.date_text = _date_text(tok) or (_date_text(anchor) if verb is not None else None)
+    d.confidence = 0.45 + 0.15 * bool(targets) + 0.1 * (verb is not None) - 0.1 * pron
+    return d
+
+
+LEXICON_LIGHT_PREPS = {e.lemma: e.preps for es in LEXICON["light"].values() for e in es}
+
+
+def _light_objects(doc: Doc) -> dict[int, Token]:
+    """Event nouns governed by a light verb ("imposed sanctions"): noun index -> verb."""
+    out: dict[int, Token] = {}
+    for tok in doc:
+        if tok.pos_ != "VERB" or _match_verb(tok) is not None:
+            continue
+        if tok.lemma_.lower() not in LEXICON_LIGHT_PREPS:
+            continue
+        for c in tok.children:
+            if c.dep_ in ("dobj", "nsubjpass") and _noun_entry(c):
+                out[c.i] = tok
+                for cj in c.conjuncts:
+                    if _noun_entry(cj):
+                        out[cj.i] = tok
+    return out
+
+
+def extract(doc: Doc, res: Resolved) -> list[Draft]:
+    """Event drafts of one article, in document order."""
+    args = _Args(doc, res)
+    light = _light_objects(doc)
+    drafts: list[Draft] = []
+    for tok in doc:
+        d = None
+        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
+            entry = _match_verb(tok) if tok.pos_ == "VERB" else None
+            if entry is not None:
+                d = _verb_event(tok, entry, args)
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            noun = _noun_entry(tok)
+            if noun is not None:
+                d = _noun_event(tok, noun, args, light)
+        if d is not None:
+            drafts.append(d)
+    return drafts
+
+
+def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
+           sentence_of: dict[int, int], sentences: list[tuple[int, int]],
+           doc: Doc) -> list:
+    """Frozen Event records: dated, moded by time, with provenance and stable ids."""
+    from kg.records import Event
+
+    out = []
+    seen = set()
+    for d in drafts:
+        trig = sorted(d.trigger, key=lambda t: t.i)
+        start, end = trig[0].idx, trig[-1].idx + len(trig[-1].text)
+        s_index = sentence_of[trig[0].i]
+        s_start, s_end = sentences[s_index]
+        date = dates.resolve(d.date_text, base) if d.date_text else None
+        mode = d.mode
+        if mode == "asserted" and date and base and int(date[:4]) <= base.year - 2:
+            mode = "historical"
+        actors = tuple(d.actors)
+        targets = tuple(d.targets)
+        if d.symmetric and not targets and len(actors) > 1:
+            targets = actors
+        ident = "|".join([article_id, str(start), d.type, ",".join(actors), ",".join(targets)])
+        if ident in seen:
+            continue
+        seen.add(ident)
+        eid = hashlib.sha256(ident.encode()).hexdigest()[:16]
+        trigger_text = " ".join(t.text for t in trig) if len(trig) > 1 else trig[0].text
+        conf = round(min(max(d.confidence, 0.05), 0.95), 2)
+        out.append(Event(eid, d.type, actors, targets, trigger_text, start, end, s_index,
+                         doc.text[s_start:s_end], s_start, mode, d.place, date, d.date_text,
+                         conf))
+    return out

@@ -1,0 +1,123 @@
+"""Write a build's outputs, atomically and deterministically.
+
+Every file is written to a temporary name in the output folder and renamed into place,
+so an interrupted build leaves the previous outputs whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildResult
+
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def atomic_write(path: Path, write: Callable[[io.TextIOBase], None]) -> None:
+    """Write a text file through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sorted_lines(data: str) -> str:
+    lines = sorted(set(line for line in data.splitlines() if line.strip()))
+    return "\n".join(lines) + "\n"
+
+
+def write_rdf(result: BuildResult, out: Path) -> list[Path]:
+    ds = result.dataset
+    graph = result.graph
+    files = {
+        "graph.ttl": lambda f: f.write(graph.serialize(format="turtle")),
+        "graph.trig": lambda f: f.write(ds.serialize(format="trig")),
+        # Line formats: sorted, so the same input gives byte-identical files.
+        "graph.nq": lambda f: f.write(_sorted_lines(ds.serialize(format="nquads"))),
+        "graph.nt": lambda f: f.write(_sorted_lines(graph.serialize(format="nt"))),
+    }
+    written = []
+    for name, write in files.items():
+        atomic_write(out / name, write)
+        written.append(out / name)
+    return written
+
+
+def write_tables(result: BuildResult, out: Path) -> list[Path]:
+    def entities(f: io.TextIOBase) -> None:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["key", "label", "type", "aliases", "wikidata"])
+        for e in result.entities.values():
+            w.writerow([e.key, e.label, e.type, "; ".join(e.aliases), e.wikidata or ""])
+
+    def events(f: io.TextIOBase) -> None:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["event", "type", "actors", "targets", "place", "date", "mode",
+                    "confidence", "trigger", "article", "sentence"])
+        for x in result.extractions:
+            for ev in x.events:
+                w.writerow([ev.id, ev.type, "; ".join(ev.actors), "; ".join(ev.targets),
+                            ev.place or "", ev.date or "", ev.mode, ev.confidence, ev.trigger,
+                            x.article.source, ev.sentence_text])
+
+    def relations(f: io.TextIOBase) -> None:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["subject", "predicate", "object", "article", "sentence"])
+        for x in result.extractions:
+            for r in x.relations:
+                w.writerow([r.subject, r.predicate, r.object, x.article.source, r.evidence])
+
+    written = []
+    for name, write in (("entities.csv", entities), ("events.csv", events),
+                        ("relations.csv", relations)):
+        atomic_write(out / name, write)
+        written.append(out / name)
+    return written
+
+
+def write_network(result: BuildResult, out: Path) -> list[Path]:
+    """GraphML and GEXF for Gephi, Cytoscape and friends."""
+    import networkx as nx
+
+    g = result.network()
+    simple = nx.MultiDiGraph()
+    simple.add_nodes_from(sorted(g.nodes(data=True)))
+    simple.add_edges_from(sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])))
+    written = []
+    for name, fn in (("graph.graphml", nx.generate_graphml), ("graph.gexf", nx.generate_gexf)):
+        # GEXF stamps today's date into its header: drop it to keep outputs reproducible.
+        data = re.sub(r' lastmodifieddate="[^"]*"', "", "\n".join(fn(simple)) + "\n")
+        atomic_write(out / name, lambda f, data=data: f.write(data))
+        written.append(out / name)
+    return written
+
+
+def write_all(result: BuildResult, out: Path, *, html: bool = True) -> list[Path]:
+    """Every output of a build into `out`."""
+    from kg import view
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_rdf(result, out) + write_tables(result, out) + write_network(result, out)
+    if html:
+        page = view.render(result)
+        atomic_write(out / "graph.html", lambda f: f.write(page))
+        written.append(out / "graph.html")
+    return written

@@ -1,0 +1,32 @@
+"""From one parsed Doc to the frozen records of one article (the last use of spaCy)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kg import entities, events, relations
+from kg.records import Article, Extraction, Relation, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+def extract(doc: Doc, article: Article) -> Extraction:
+    """Entities, mentions, relations and events of one article."""
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    sentence_of = {}
+    for n, s in enumerate(doc.sents):
+        for tok in s:
+            sentence_of[tok.i] = n
+    resolved = entities.resolve(doc)
+    ents, mentions = entities.records(resolved, doc, sentence_of)
+    rels = []
+    for found in relations.extract(doc, resolved):
+        n = sentence_of[found.start]
+        start, end = sentences[n]
+        rels.append(Relation(found.subject, found.predicate, found.object, n,
+                             doc.text[start:end], start, end))
+    evs = events.finish(events.extract(doc, resolved), article.id, article.date, sentence_of,
+                        sentences, doc)
+    return Extraction(article, tuple(Sentence(i, s, e) for i, (s, e) in enumerate(sentences)),
+                      ents, mentions, tuple(rels), tuple(evs))

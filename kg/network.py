@@ -1,0 +1,54 @@
+"""A networkx view of a build: entities as nodes, relations and events as edges."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from kg.records import GROUP_OF
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildResult
+
+DRAWN_MODES = ("asserted", "historical")
+
+
+def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGraph:
+    """Nodes carry label, type and mention counts; edges carry kind, type and evidence."""
+    g = nx.MultiDiGraph()
+    mentions: dict[str, int] = {}
+    articles: dict[str, set[str]] = {}
+    for x in result.extractions:
+        for m in x.mentions:
+            mentions[m.entity] = mentions.get(m.entity, 0) + 1
+            articles.setdefault(m.entity, set()).add(x.article.id)
+    for key, e in result.entities.items():
+        g.add_node(key, label=e.label, type=e.type, aliases="; ".join(e.aliases),
+                   wikidata=e.wikidata or "", mentions=mentions.get(key, 0),
+                   articles=len(articles.get(key, ())))
+    for x in result.extractions:
+        a = x.article
+        title = a.title or a.source
+        date = a.date.isoformat() if a.date else ""
+        for r in x.relations:
+            if r.predicate == "role":
+                continue
+            g.add_edge(r.subject, r.object, key=f"{r.predicate}:{a.id}:{r.start}",
+                       kind="relation", type=r.predicate, label=r.predicate, mode="asserted",
+                       group="relation", date="", evidence=r.evidence, article=title,
+                       article_date=date, url=a.url or "")
+        for ev in x.events:
+            if asserted_only and ev.mode not in DRAWN_MODES:
+                continue
+            for actor in ev.actors:
+                for target in ev.targets or ((ev.place,) if ev.place else ()):
+                    if actor == target:
+                        continue
+                    g.add_edge(actor, target, key=f"{ev.id}:{actor}:{target}", kind="event",
+                               type=ev.type, label=ev.type, mode=ev.mode,
+                               group=GROUP_OF[ev.type], date=ev.date or "",
+                               evidence=ev.sentence_text, article=title, article_date=date,
+                               url=a.url or "", trigger=ev.trigger,
+                               confidence=float(ev.confidence))
+    return g

@@ -1,0 +1,153 @@
+"""The driver: ingest → nlp → extract → merge → rdf. Reads top to bottom."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg import ingest
+from kg.entities import person_aliases
+from kg.records import Article, Entity, Extraction, Problem
+from kg.vocab import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Dataset, Graph
+
+
+@dataclass
+class BuildResult:
+    """What a build made: records, the merged entities, the RDF, and what went wrong."""
+
+    extractions: list[Extraction]
+    entities: dict[str, Entity]
+    problems: list[Problem]
+    dataset: Dataset
+    base: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def graph(self) -> Graph:
+        """All facts as one rdflib Graph."""
+        from kg.rdf import union
+
+        if not hasattr(self, "_graph"):
+            self._graph = union(self.dataset)
+        return self._graph
+
+    @property
+    def relations(self) -> list:
+        return [r for x in self.extractions for r in x.relations]
+
+    @property
+    def events(self) -> list:
+        return [e for x in self.extractions for e in x.events]
+
+    def network(self, *, asserted_only: bool = True) -> nx.MultiDiGraph:
+        """A networkx view: entities as nodes, relations and events as edges."""
+        from kg.network import network
+
+        return network(self, asserted_only=asserted_only)
+
+    def summary(self) -> dict[str, float | int]:
+        return {"articles": len(self.extractions), "skipped": len(self.problems),
+                "entities": len(self.entities), "facts": len(self.relations),
+                "events": len(self.events), "triples": len(self.graph),
+                "seconds": round(sum(self.timings.values()), 2)}
+
+
+def merge(extractions: list[Extraction]) -> tuple[list[Extraction], dict[str, Entity]]:
+    """One node per real-world entity across the build: merge short person names into the
+    full name used elsewhere, and union the aliases of each entity."""
+    local = [e for x in extractions for e in x.entities]
+    remap = person_aliases(local)
+
+    def key(k: str) -> str:
+        return remap.get(k, k)
+
+    merged: list[Extraction] = []
+    for x in extractions:
+        if remap:
+            ents: dict[str, Entity] = {}
+            for e in x.entities:
+                k = key(e.key)
+                prev = ents.get(k)
+                aliases = tuple(sorted(set(e.aliases) | set(prev.aliases if prev else ())))
+                base = prev or dataclasses.replace(e, key=k)
+                ents[k] = dataclasses.replace(base, aliases=aliases)
+            x = dataclasses.replace(
+                x,
+                entities=tuple(sorted(ents.values(), key=lambda e: e.key)),
+                mentions=tuple(dataclasses.replace(m, entity=key(m.entity)) for m in x.mentions),
+                relations=tuple(dataclasses.replace(r, subject=key(r.subject),
+                                                    object=key(r.object) if r.predicate != "role"
+                                                    else r.object) for r in x.relations),
+                events=tuple(dataclasses.replace(
+                    e, actors=tuple(dict.fromkeys(map(key, e.actors))),
+                    targets=tuple(dict.fromkeys(map(key, e.targets))),
+                    place=key(e.place) if e.place else None) for e in x.events))
+        merged.append(x)
+    labels: dict[str, Entity] = {}
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for x in merged:
+        for e in x.entities:
+            aliases[e.key].update(e.aliases)
+            known = labels.get(e.key)
+            # The longest label seen is the canonical one ("Joe Biden" over "Biden").
+            if known is None or len(e.label) > len(known.label):
+                labels[e.key] = e
+    entities = {k: dataclasses.replace(e, aliases=tuple(sorted(aliases[k])))
+                for k, e in sorted(labels.items())}
+    return merged, entities
+
+
+def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = DEFAULT_BASE,
+          n_process: int | None = None, batch_size: int = 16,
+          progress: Callable[[int], None] | None = None,
+          articles: Iterable[Article] | None = None) -> BuildResult:
+    """Build the knowledge graph of the articles in `paths` (files or folders)."""
+    from kg import nlp as nlp_stage
+    from kg import rdf
+    from kg.extract import extract
+
+    timings: dict[str, float] = defaultdict(float)
+    t0 = time.perf_counter()
+    problems: list[Problem] = []
+    good: list[Article] = []
+    for item in (articles if articles is not None else ingest.read(paths)):
+        (problems if isinstance(item, Problem) else good).append(item)
+    timings["ingest"] += time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    nlp = nlp_stage.load(model)
+    timings["load model"] += time.perf_counter() - t0
+
+    if n_process is None:
+        n_process = 2 if len(good) >= 200 else 1
+    extractions: list[Extraction] = []
+    t_parse = time.perf_counter()
+    t_extract = 0.0
+    for doc, article in nlp_stage.parse(nlp, good, n_process=n_process, batch_size=batch_size):
+        t1 = time.perf_counter()
+        try:
+            extractions.append(extract(doc, article))
+        except Exception as exc:  # one bad article must not cost the batch
+            problems.append(Problem(article.source, f"extraction failed: {exc!r}"))
+        t_extract += time.perf_counter() - t1
+        if progress:
+            progress(1)
+    timings["parse"] += time.perf_counter() - t_parse - t_extract
+    timings["extract"] += t_extract
+
+    t0 = time.perf_counter()
+    extractions, entities = merge(extractions)
+    timings["merge"] += time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ds = rdf.dataset(extractions, entities, base)
+    timings["rdf"] += time.perf_counter() - t0
+    return BuildResult(extractions, entities, problems, ds, base, dict(timings))

@@ -1,0 +1,286 @@
+"""Relation stage: officials and their roles, memberships and stated locations.
+
+Extractors are functions of the parsed Doc and its resolved entities. They find a
+*title phrase* linked to a person by the parse (pre-nominal title, apposition either
+way, relative clause, copula) and read the role and the polity off it; memberships
+from member/ally nouns and "join"; locations from appositions, "in" modifiers,
+"X-based" and datelines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kg.entities import Resolved
+from kg.gazetteer import gazetteer, load_data
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_TITLES = load_data("titles.json")
+HEADS: dict[str, bool] = _TITLES["heads"]
+MODIFIERS = frozenset(_TITLES["modifiers"])
+OF_WORDS = frozenset(w for phrase in _TITLES["of_words"] for w in phrase.split())
+SKIP = frozenset(_TITLES["skip"])
+HEAD_WORDS = frozenset(w for h in HEADS for w in h.replace("-", " - ").split())
+TITLE_WORDS = HEAD_WORDS | MODIFIERS | OF_WORDS | {"of", "-"}
+_NOT_LEADER_PREFIX = ("deputy", "vice", "assistant", "under", "associate")
+_POLITY_TYPES = ("Country", "Alliance", "Organization")
+_RELCL_VERBS = ("serve", "be", "become", "work", "act", "remain")
+_MEMBER_NOUNS = ("member", "ally", "membership", "signatory")
+_PLACE_NOUNS = ("capital", "city", "town", "village", "region", "province", "peninsula",
+                "port", "area", "district", "territory", "island", "state", "enclave")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A relation found in the Doc: subject key, predicate, object, and the token span."""
+
+    subject: str
+    predicate: str
+    object: str
+    start: int  # token span of the evidence
+    end: int
+
+
+def _title_case(words: list[str]) -> str:
+    return " ".join(w if w in ("of", "the", "and", "-") else w[:1].upper() + w[1:]
+                    for w in words).replace(" - ", "-")
+
+
+def _role(tokens: list[Token], res: Resolved) -> tuple[str, bool] | None:
+    """The role title read off a title phrase, and whether it heads the polity."""
+    words: list[str] = []
+    for tok in tokens:
+        low = tok.lower_
+        if res.key_of(tok) or low in SKIP or tok.dep_ == "case" or low in ("'s", "’s"):
+            if words and words[-1] == "of" and res.key_of(tok):
+                continue  # "head of Ukraine's intelligence": keep the "of"
+            continue
+        if low in TITLE_WORDS:
+            words.append(low)
+    while words and words[-1] in ("of", "-"):
+        words.pop()
+    while words and words[0] in ("of", "-"):
+        words.pop(0)
+    words = [w for i, w in enumerate(words) if not (w == "of" and i + 1 < len(words)
+                                                   and words[i + 1] == "of")]
+    if not words or not HEAD_WORDS.intersection(words):
+        return None
+    text = " ".join(words).replace(" - ", "-")
+    # The head of the title is its last head word (or multi-word head) before any "of".
+    core = text.split(" of ")[0]
+    leader = False
+    for head, is_leader in sorted(HEADS.items(), key=lambda kv: -len(kv[0])):
+        if core == head or core.endswith(" " + head):
+            leader = is_leader
+            break
+    if " of " in text and text.split(" of ")[1].split()[0] in OF_WORDS \
+            and text.split(" of ")[1] not in ("state",):
+        leader = False  # "head of intelligence" heads the intelligence, not the country
+    if words[0] in _NOT_LEADER_PREFIX:
+        leader = False
+    return _title_case(text.split()), leader
+
+
+def _title_phrases(person: Span, res: Resolved) -> Iterator[list[Token]]:
+    doc = person.doc
+    sent_start = person.sent.start
+    # Pre-nominal: "US Secretary of State Antony Blinken", "Russia's foreign minister X".
+    i = person.start - 1
+    left: list[Token] = []
+    while i >= sent_start:
+        tok = doc[i]
+        low = tok.lower_
+        key = res.key_of(tok)
+        if key and res.type_of(key) == "Person":
+            break
+        if low in TITLE_WORDS or low in SKIP or key or low in ("'s", "’s") or tok.tag_ == "POS":
+            left.insert(0, tok)
+            i -= 1
+            continue
+        break
+    if left:
+        yield left
+    root = person.root
+    # Apposition: "Jens Stoltenberg, NATO's Secretary General"
+    for child in root.children:
+        if child.dep_ == "appos" and child.lower_ in TITLE_WORDS:
+            yield list(child.subtree)
+    # "the head of Ukraine's intelligence, Kirill Budanov"
+    if root.dep_ == "appos" and root.head.lower_ in TITLE_WORDS:
+        yield [t for t in root.head.subtree if t.i < person.start]
+    # "Nuland, who now serves as Biden's undersecretary of state"
+    for child in root.children:
+        if child.dep_ == "relcl" and child.lemma_ in _RELCL_VERBS:
+            for gc in child.children:
+                if gc.dep_ == "prep" and gc.lower_ == "as":
+                    for obj in gc.children:
+                        if obj.dep_ == "pobj":
+                            yield list(obj.subtree)
+                elif gc.dep_ == "attr":
+                    yield list(gc.subtree)
+    # "X is the prime minister of Y"
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for child in root.head.children:
+            if child.dep_ == "attr" and child.lower_ in TITLE_WORDS:
+                yield list(child.subtree)
+
+
+def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
+    """role, officialOf and leaderOf from the title phrases linked to each person."""
+    persons = sorted({(s, e, k) for s, e, k in res.mentions if res.type_of(k) == "Person"})
+    served: dict[str, str] = {}
+    pending: list[tuple[str, str, bool, int, int]] = []
+    for start, end, key in persons:
+        person = doc[start:end]
+        for phrase in _title_phrases(person, res):
+            found = _role(phrase, res)
+            if found is None:
+                continue
+            role, leader = found
+            lo = min([t.i for t in phrase] + [start])
+            hi = max([t.i + 1 for t in phrase] + [end])
+            yield Found(key, "role", role, lo, hi)
+            polities = [res.key_of(t) for t in phrase if res.key_of(t)]
+            polity = next((p for p in polities if res.type_of(p) in _POLITY_TYPES), None)
+            if polity is None:
+                owner = next((p for p in polities if res.type_of(p) == "Person"
+                              and p != key), None)
+                if owner:
+                    pending.append((key, owner, leader, lo, hi))
+                continue
+            served.setdefault(key, polity)
+            yield Found(key, "officialOf", polity, lo, hi)
+            if leader:
+                yield Found(key, "leaderOf", polity, lo, hi)
+            break
+    # "Biden's national security adviser": the polity of the possessor.
+    for key, owner, leader, lo, hi in pending:
+        if owner in served:
+            yield Found(key, "officialOf", served[owner], lo, hi)
+
+
+def _np_entities(token: Token, res: Resolved, types: tuple[str, ...]) -> list[str]:
+    out = []
+    for t in token.subtree:
+        k = res.key_of(t)
+        if k and res.type_of(k) in types and k not in out:
+            out.append(k)
+    return out
+
+
+def _with_conjuncts(token: Token, res: Resolved, types: tuple[str, ...]) -> list[str]:
+    out = []
+    for t in [token, *token.conjuncts]:
+        k = res.key_of(t)
+        if k and res.type_of(k) in types and k not in out:
+            out.append(k)
+    return out
+
+
+def memberships(doc: Doc, res: Resolved) -> Iterator[Found]:
+    """memberOf from "NATO member Poland", "Poland, a EU member state", "X joined Y"."""
+    members_types = ("Country", "Organization")
+    for tok in doc:
+        if tok.lemma_.lower() in _MEMBER_NOUNS and tok.pos_ in ("NOUN", "PROPN"):
+            np_head = tok.head if tok.dep_ == "compound" and tok.head.pos_ == "NOUN" else tok
+            np = list(np_head.subtree)
+            if any(t.lower_.startswith("non") for t in np):
+                continue
+            groups = [k for t in np if (k := res.key_of(t)) and res.type_of(k) == "Alliance"]
+            if not groups:
+                continue
+            members: list[str] = []
+            if np_head.dep_ == "compound" and res.key_of(np_head.head):
+                members = _with_conjuncts(np_head.head, res, members_types)
+            elif np_head.dep_ == "appos":
+                members = _with_conjuncts(np_head.head, res, members_types)
+            for child in np_head.children:
+                if child.dep_ == "appos":
+                    members += _with_conjuncts(child, res, members_types)
+            if np_head.dep_ == "attr" and np_head.head.lemma_ == "be" and \
+                    not any(c.dep_ == "neg" for c in np_head.head.children):
+                for s in np_head.head.children:
+                    if s.dep_ == "nsubj":
+                        members += _with_conjuncts(s, res, members_types)
+            for m in dict.fromkeys(members):
+                if m != groups[0]:
+                    yield Found(m, "memberOf", groups[0], np_head.left_edge.i,
+                                np_head.right_edge.i + 1)
+        elif tok.lemma_ == "join" and tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBZ", "VBP") \
+                and not any(c.dep_ in ("neg", "aux") and c.tag_ == "MD" or c.dep_ == "neg"
+                            for c in tok.children):
+            subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            obj = [c for c in tok.children if c.dep_ == "dobj"]
+            if subj and obj:
+                for g in _with_conjuncts(obj[0], res, ("Alliance", "Organization")):
+                    for m in _with_conjuncts(subj[0], res, members_types):
+                        yield Found(m, "memberOf", g, tok.sent.start, tok.sent.end)
+
+
+def locations(doc: Doc, res: Resolved) -> Iterator[Found]:
+    """locatedIn stated by the text: "Sevastopol, in Crimea", "the Hague-based court"."""
+    gaz = gazetteer()
+    located = ("Place", "Organization")
+    where = ("Place", "Country")
+    seen = set()
+    for start, end, key in sorted(res.mentions):
+        if res.type_of(key) not in located or (start, key) in seen:
+            continue
+        seen.add((start, key))
+        span = doc[start:end]
+        root = span.root
+        # Name-stated: "East Ukraine" lies in Ukraine.
+        if key in gaz.places_in:
+            yield Found(key, "locatedIn", gaz.places_in[key], start, end)
+        # "GOYANG, South Korea": a place followed by its country or region.
+        if end + 1 < len(doc) and doc[end].text == "," and (k2 := res.key_of(doc[end + 1])) \
+                and res.type_of(k2) in where and k2 != key and res.type_of(key) == "Place":
+            after = doc[end + 1]
+            tail = after.i + 1
+            while tail < len(doc) and res.key_of(doc[tail]) == k2:
+                tail += 1
+            prev_is_list = start > 0 and doc[start - 1].text == ","
+            next_is_list = tail < len(doc) and (doc[tail].text == "," and tail + 1 < len(doc)
+                                                and res.key_of(doc[tail + 1]))
+            if not prev_is_list and not next_is_list and \
+                    (tail >= len(doc) or doc[tail].lower_ not in ("and", "or")):
+                yield Found(key, "locatedIn", k2, start, tail)
+                continue
+        # "Crimea, a strategic peninsula in the Black Sea"; "Minsk, the capital of Belarus"
+        for child in root.children:
+            if child.dep_ == "appos" and child.lemma_.lower() in _PLACE_NOUNS:
+                for prep in child.children:
+                    if prep.dep_ == "prep" and prep.lower_ in ("in", "of", "on"):
+                        for obj in prep.children:
+                            k2 = res.key_of(obj)
+                            if k2 and k2 != key and res.type_of(k2) in where:
+                                yield Found(key, "locatedIn", k2, start, obj.i + 1)
+        # "the Korean Peninsula Future Forum in Seoul"
+        for prep in root.children:
+            if prep.dep_ == "prep" and prep.lower_ == "in":
+                for obj in prep.children:
+                    k2 = res.key_of(obj)
+                    if obj.dep_ == "pobj" and k2 and k2 != key and res.type_of(k2) in where:
+                        yield Found(key, "locatedIn", k2, start, obj.i + 1)
+    # "the Hague-based court"
+    for tok in doc:
+        if tok.lower_ == "based" and tok.head.pos_ in ("NOUN", "PROPN"):
+            org = res.key_of(tok.head)
+            places = [res.key_of(c) for c in tok.children if res.key_of(c)]
+            if tok.i >= 2 and doc[tok.i - 1].text == "-" and res.key_of(doc[tok.i - 2]):
+                places.append(res.key_of(doc[tok.i - 2]))
+            for p in places:
+                if org and p and res.type_of(p) in where and res.type_of(org) in located:
+                    yield Found(org, "locatedIn", p, tok.i - 2, tok.head.i + 1)
+
+
+def extract(doc: Doc, res: Resolved) -> list[Found]:
+    """All relations of one article, without duplicates, in document order."""
+    out: dict[tuple[str, str, str], Found] = {}
+    for f in (*officials(doc, res), *memberships(doc, res), *locations(doc, res)):
+        out.setdefault((f.subject, f.predicate, f.object), f)
+    return list(out.values())
