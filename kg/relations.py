@@ -156,7 +156,12 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
             yield Found(key, "officialOf", polity, lo, hi)
             if leader:
                 yield Found(key, "leaderOf", polity, lo, hi)
-            break
+        # "Belarus's Alexander Lukashenko": a country's own person, title or not.
+        if start >= 2 and doc[start - 1].tag_ == "POS":
+            owner = res.key_of(doc[start - 2])
+            if owner and res.type_of(owner) == "Country":
+                served.setdefault(key, owner)
+                yield Found(key, "officialOf", owner, start - 2, end)
     # "Biden's national security adviser": the polity of the possessor.
     for key, owner, leader, lo, hi in pending:
         if owner in served:

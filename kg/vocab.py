@@ -5,8 +5,9 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-ONTOLOGY_IRI = "https://w3id.org/kg-news/ontology"
-DEFAULT_BASE = "https://w3id.org/kg-news/id/"
+from kg.config import DEFAULT_BASE, ONTOLOGY_IRI
+
+__all__ = ["DEFAULT_BASE", "KG", "ONTOLOGY_IRI", "ORG", "PLOVER", "SCHEMA", "WD"]
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
@@ -79,6 +80,12 @@ class PLOVER(DefinedNamespace):
     _fail = True
 
     scheme: URIRef
+    # the four groups (top concepts); records.PLOVER_GROUPS says which category is in which
+    VerbalCooperation: URIRef
+    MaterialCooperation: URIRef
+    VerbalConflict: URIRef
+    MaterialConflict: URIRef
+    # the sixteen categories, the values of kg:eventType
     AGREE: URIRef
     CONSULT: URIRef
     SUPPORT: URIRef

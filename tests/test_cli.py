@@ -1,0 +1,86 @@
+"""The command line as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kg.cli import main
+
+from .conftest import SEEDS
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_help_does_not_load_spacy():
+    code = ("import sys; from kg.cli import parser; parser().format_help(); "
+            "import kg; print('spacy' in sys.modules, 'rdflib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_query_prints_a_table_csv_and_json(seed_build, capsys):
+    _, out = seed_build
+    q = "SELECT ?name WHERE { ?p kg:role \"Secretary of State\" ; rdfs:label ?name }"
+    assert main(["query", str(out), q]) == 0
+    assert "Antony Blinken" in capsys.readouterr().out
+    assert main(["query", str(out), q, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["name", "Antony Blinken"]
+    assert main(["query", str(out), q, "--format", "json"]) == 0
+    bindings = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    assert bindings[0]["name"]["value"] == "Antony Blinken"
+    assert main(["query", str(out / "graph.ttl"), "ASK { ?s a kg:Event }"]) == 0
+    assert capsys.readouterr().out == "true\n"
+
+
+def test_query_reaches_each_article_graph(seed_build, capsys):
+    _, out = seed_build
+    q = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a kg:Article } }"
+    assert main(["query", str(out), q, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "1"
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "PREFIX x: <urn:x>\nDELETE WHERE { ?s ?p ?o }",
+    "DROP ALL",
+])
+def test_query_is_read_only(seed_build, capsys, update):
+    _, out = seed_build
+    before = (out / "graph.trig").read_bytes()
+    assert main(["query", str(out), update]) == 2
+    assert "read-only" in capsys.readouterr().err
+    assert (out / "graph.trig").read_bytes() == before
+
+
+def test_query_errors_are_messages(tmp_path, capsys):
+    assert main(["query", str(tmp_path), "SELECT * WHERE { ?s ?p ?o }"]) == 2
+    assert "kg build" in capsys.readouterr().err
+    (tmp_path / "graph.trig").write_text("")
+    assert main(["query", str(tmp_path), "SELEKT"]) == 2
+    assert "syntax" in capsys.readouterr().err.lower()
+
+
+def test_build_skips_a_bad_file_and_says_so(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "seed.txt").write_text((SEEDS / "000_5e78a985b3dcfe65.txt").read_text("utf-8"))
+    (src / "broken.txt").write_bytes(b"\x00\xff\x00binary")
+    out = tmp_path / "out"
+    r = run("build", str(src), "--out", str(out), "--no-html")
+    assert r.returncode == 1, r.stderr
+    assert "broken.txt" in r.stderr and "binary" in r.stderr
+    assert "1 articles" in r.stdout and "1 skipped" in r.stdout
+    assert (out / "graph.ttl").stat().st_size > 10_000
+
+
+def test_build_with_nothing_usable_fails_cleanly(tmp_path):
+    r = run("build", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert r.returncode == 2
+    assert "no such file" in r.stderr and "Traceback" not in r.stderr
