@@ -174,6 +174,12 @@ def resolve(doc: Doc) -> Resolved:
             _demonym(resolved, gaz, ent, ent_id)
         elif ent_id:
             _known(resolved, ent, gaz.known[ent_id])
+            if ent_id in gaz.places_in:  # "East Ukraine" names Ukraine too
+                country = gaz.known[gaz.places_in[ent_id]]
+                resolved.entities.setdefault(country.key, Draft(
+                    country.key, country.label, country.type, country.wikidata)).aliases.add(
+                    ent[1:].text)
+                resolved.mentions.append((ent.start + 1, ent.end, country.key))
             if ent.root.dep_ == "poss" and gaz.known[ent_id].type == "Country":
                 _state_org(resolved, gaz, ent, ent.root.head, ent_id)
         else:
@@ -194,6 +200,9 @@ def _elided_countries(resolved: Resolved, gaz: Gazetteer, doc: Doc) -> None:
         known = gaz.lookup(name)
         if known is not None and first.text[:1].isupper() and other.text[:1].isupper():
             span = doc[start - 2:start - 1]
+            # The NER may have read "North and" as a place of its own: the country wins.
+            resolved.mentions = [(s, e, k) for s, e, k in resolved.mentions
+                                 if e <= span.start or s >= span.end]
             resolved.entities.setdefault(known.key, Draft(known.key, known.label, known.type,
                                                           known.wikidata)).aliases.add(name)
             resolved.mentions.append((span.start, span.end, known.key))
@@ -221,6 +230,16 @@ def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
             return
     text = _surface(span)
     if not text or text.lower() in STOP_NAMES or not text[:1].isupper():
+        return
+    # A dateline: "GOYANG, South Korea –", "PRETORIA (Reuters) -" at the top of the text.
+    if text.isupper() and len(text) > 3 and span.start < 3 and span.end < len(span.doc) \
+            and span.doc[span.end].text[:1] in (",", "(", "-", "–", "—"):
+        label = text.title()
+        known = gaz.lookup(label)
+        if known is not None:
+            _known(resolved, span, known)
+        else:
+            resolved.add(span, "place/" + slug(label), label, "Place")
         return
     known = gaz.lookup(text)
     if known is not None:
@@ -266,8 +285,10 @@ def _merge_person_names(resolved: Resolved) -> None:
 def records(resolved: Resolved, doc: Doc, sentence_of: dict[int, int]) -> tuple[
         tuple[Entity, ...], tuple[Mention, ...]]:
     """Frozen entity and mention records, in a stable order."""
+    mentioned = {k for _, _, k in resolved.mentions}
     entities = tuple(Entity(d.key, d.label, d.type, tuple(sorted(d.aliases)), d.wikidata)
-                     for d in sorted(resolved.entities.values(), key=lambda d: d.key))
+                     for d in sorted(resolved.entities.values(), key=lambda d: d.key)
+                     if d.key in mentioned)
     mentions = []
     seen = set()
     for start, end, key in sorted(resolved.mentions):

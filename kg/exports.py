@@ -39,24 +39,26 @@ def atomic_write(path: Path, write: Callable[[io.TextIOBase], None]) -> None:
         raise
 
 
-def _sorted_lines(data: str) -> str:
-    lines = sorted(set(line for line in data.splitlines() if line.strip()))
-    return "\n".join(lines) + "\n"
-
-
 def write_rdf(result: BuildResult, out: Path) -> list[Path]:
-    ds = result.dataset
-    graph = result.graph
+    """Turtle (all facts), TriG and N-Quads (one named graph per article), N-Triples.
+
+    Quads are sorted before writing, so the same input gives byte-identical files."""
+    import pyoxigraph as ox
+
+    from kg.rdf import serialize, sorted_quads, sorted_triples
+
+    quads = sorted_quads(result.store)
+    triples = sorted_triples(result.store)
     files = {
-        "graph.ttl": lambda f: f.write(graph.serialize(format="turtle")),
-        "graph.trig": lambda f: f.write(ds.serialize(format="trig")),
-        # Line formats: sorted, so the same input gives byte-identical files.
-        "graph.nq": lambda f: f.write(_sorted_lines(ds.serialize(format="nquads"))),
-        "graph.nt": lambda f: f.write(_sorted_lines(graph.serialize(format="nt"))),
+        "graph.ttl": lambda: serialize(triples, ox.RdfFormat.TURTLE),
+        "graph.trig": lambda: serialize(quads, ox.RdfFormat.TRIG),
+        "graph.nq": lambda: serialize(quads, ox.RdfFormat.N_QUADS),
+        "graph.nt": lambda: serialize(triples, ox.RdfFormat.N_TRIPLES),
     }
     written = []
-    for name, write in files.items():
-        atomic_write(out / name, write)
+    for name, make in files.items():
+        data = make().decode("utf-8")
+        atomic_write(out / name, lambda f, data=data: f.write(data))
         written.append(out / name)
     return written
 

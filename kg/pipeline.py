@@ -17,6 +17,7 @@ from kg.config import DEFAULT_BASE
 
 if TYPE_CHECKING:
     import networkx as nx
+    import pyoxigraph as ox
     from rdflib import Dataset, Graph
 
 
@@ -27,18 +28,41 @@ class BuildResult:
     extractions: list[Extraction]
     entities: dict[str, Entity]
     problems: list[Problem]
-    dataset: Dataset
+    store: ox.Store  # all quads, one named graph per article
     base: str
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def graph(self) -> Graph:
-        """All facts as one rdflib Graph."""
-        from kg.rdf import union
-
+        """All facts as one rdflib Graph (made on first use)."""
         if not hasattr(self, "_graph"):
-            self._graph = union(self.dataset)
+            import pyoxigraph as ox
+            from rdflib import Graph
+
+            from kg.rdf import PREFIXES, serialize, sorted_triples
+
+            g = Graph()
+            for prefix, ns in PREFIXES.items():
+                g.bind(prefix, ns)
+            g.parse(data=serialize(sorted_triples(self.store), ox.RdfFormat.N_TRIPLES),
+                    format="nt")
+            self._graph = g
         return self._graph
+
+    @property
+    def dataset(self) -> Dataset:
+        """The articles' named graphs as an rdflib Dataset (made on first use)."""
+        if not hasattr(self, "_dataset"):
+            import pyoxigraph as ox
+            from rdflib import Dataset
+
+            from kg.rdf import serialize, sorted_quads
+
+            ds = Dataset()
+            ds.parse(data=serialize(sorted_quads(self.store), ox.RdfFormat.N_QUADS),
+                     format="nquads")
+            self._dataset = ds
+        return self._dataset
 
     @property
     def relations(self) -> list:
@@ -57,7 +81,8 @@ class BuildResult:
     def summary(self) -> dict[str, float | int]:
         return {"articles": len(self.extractions), "skipped": len(self.problems),
                 "entities": len(self.entities), "facts": len(self.relations),
-                "events": len(self.events), "triples": len(self.graph),
+                "events": len(self.events),
+                "triples": len({(q.subject, q.predicate, q.object) for q in self.store}),
                 "seconds": round(sum(self.timings.values()), 2)}
 
 
@@ -148,6 +173,6 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
     extractions, entities = merge(extractions)
     timings["merge"] += time.perf_counter() - t0
     t0 = time.perf_counter()
-    ds = rdf.dataset(extractions, entities, base)
+    store = rdf.quads(extractions, entities, base)
     timings["rdf"] += time.perf_counter() - t0
-    return BuildResult(extractions, entities, problems, ds, base, dict(timings))
+    return BuildResult(extractions, entities, problems, store, base, dict(timings))

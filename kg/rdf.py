@@ -1,52 +1,77 @@
-"""RDF stage: records into an rdflib Dataset, one named graph per article.
+"""RDF stage: records into quads, one named graph per article.
 
-IRIs are minted only from entity keys (already slugs), article and event hashes, never
-from raw text. Literals are typed so that every store accepts them: partial dates as
-xsd:gYear / xsd:gYearMonth, confidences as xsd:decimal.
+Quads are pyoxigraph terms held in an in-memory Oxigraph store, which deduplicates
+them and serializes Turtle, TriG and N-Quads quickly; rdflib views are made on demand
+for notebook users. IRIs are minted only from entity keys (already slugs), article and
+event hashes, never from raw text. Literals are typed so that every store accepts them:
+partial dates as xsd:gYear / xsd:gYearMonth, confidences as xsd:decimal.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from collections.abc import Iterable, Iterator
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+import pyoxigraph as ox
 
+from kg.gazetteer import slug
 from kg.records import Entity, Event, Extraction
 from kg.vocab import KG, ORG, PLOVER, SCHEMA, WD
 
 _SAFE_LOCAL = re.compile(r"^[a-z0-9][a-z0-9/-]*$")
-_CLASS = {"Country": KG.Country, "Alliance": KG.Alliance, "Organization": KG.Organization,
-          "Person": KG.Person, "Place": KG.Place}
-_RELATION = {"memberOf": KG.memberOf, "officialOf": KG.officialOf, "leaderOf": KG.leaderOf,
-             "locatedIn": KG.locatedIn}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+PROV_NS = "http://www.w3.org/ns/prov#"
+DCT_NS = "http://purl.org/dc/terms/"
 
-def bind(g: Graph) -> None:
-    g.bind("kg", KG._NS)
-    g.bind("plover", PLOVER._NS)
-    g.bind("org", ORG)
-    g.bind("schema", SCHEMA)
-    g.bind("wd", WD)
-    g.bind("prov", PROV)
-    g.bind("dcterms", DCTERMS)
-    g.bind("skos", SKOS)
-    g.bind("owl", OWL)
-
-
-def text(value: str) -> Literal:
-    """A plain string literal with characters XML 1.0 and N-Triples readers reject removed."""
-    return Literal(_CONTROL.sub(" ", value))
+PREFIXES = {"kg": str(KG._NS), "plover": str(PLOVER._NS), "org": str(ORG),
+            "schema": str(SCHEMA), "wd": str(WD), "prov": PROV_NS, "dcterms": DCT_NS,
+            "skos": SKOS_NS, "owl": OWL_NS, "rdfs": RDFS_NS, "xsd": XSD_NS}
 
 
-def date_literal(value: str) -> Literal:
-    if len(value) == 4:
-        return Literal(value, datatype=XSD.gYear)
-    if len(value) == 7:
-        return Literal(value, datatype=XSD.gYearMonth)
-    return Literal(value, datatype=XSD.date)
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+A = _n(RDF_NS + "type")
+LABEL = _n(RDFS_NS + "label")
+ALT = _n(SKOS_NS + "altLabel")
+PREF = _n(SKOS_NS + "prefLabel")
+SAME_AS = _n(OWL_NS + "sameAs")
+DERIVED = _n(PROV_NS + "wasDerivedFrom")
+D_SOURCE, D_TITLE, D_DATE, D_CREATOR = (_n(DCT_NS + x) for x in ("source", "title", "date",
+                                                                  "creator"))
+S_URL = _n(str(SCHEMA) + "url")
+POST, POST_IN, HOLDS = _n(str(ORG) + "Post"), _n(str(ORG) + "postIn"), _n(str(ORG) + "holds")
+XSD_DECIMAL, XSD_DATE, XSD_GYEAR, XSD_GYM, XSD_ANYURI, XSD_INT = (
+    _n(XSD_NS + x) for x in ("decimal", "date", "gYear", "gYearMonth", "anyURI", "integer"))
+K = {name: _n(KG[name]) for name in (
+    "Article", "Country", "Alliance", "Organization", "Person", "Place", "Event", "Mention",
+    "memberOf", "officialOf", "leaderOf", "locatedIn", "role", "mentionedIn", "eventType",
+    "actor", "target", "place", "date", "dateText", "mode", "sourceArticle", "sentence",
+    "trigger", "charStart", "charEnd", "confidence", "mentionOf", "text")}
+
+
+def text(value: str) -> ox.Literal:
+    """A plain string literal without characters that N-Triples and XML readers reject."""
+    return ox.Literal(_CONTROL.sub(" ", value))
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=XSD_INT)
+
+
+def date_literal(value: str) -> ox.Literal:
+    if re.fullmatch(r"\d{4}", value):
+        return ox.Literal(value, datatype=XSD_GYEAR)
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return ox.Literal(value, datatype=XSD_GYM)
+    return ox.Literal(value, datatype=XSD_DATE)
 
 
 class Minter:
@@ -57,126 +82,136 @@ class Minter:
             raise ValueError(f"--base must be an absolute IRI without spaces, got {base!r}")
         self.base = base if base.endswith(("/", "#")) else base + "/"
 
-    def local(self, name: str) -> URIRef:
+    def local(self, name: str) -> ox.NamedNode:
         if not _SAFE_LOCAL.match(name):
             raise ValueError(f"unsafe IRI local name {name!r}")
-        return URIRef(self.base + name)
+        return ox.NamedNode(self.base + name)
 
-    def entity(self, key: str) -> URIRef:
+    def entity(self, key: str) -> ox.NamedNode:
         return self.local(key)
 
-    def article(self, article_id: str) -> URIRef:
+    def article(self, article_id: str) -> ox.NamedNode:
         return self.local("article/" + article_id)
 
-    def event(self, event_id: str) -> URIRef:
+    def event(self, event_id: str) -> ox.NamedNode:
         return self.local("event/" + event_id)
 
 
-def _entity(g: Graph, m: Minter, e: Entity, article: URIRef, aliases: tuple[str, ...]) -> None:
+Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+
+def _entity(m: Minter, e: Entity, article: ox.NamedNode,
+            aliases: tuple[str, ...]) -> Iterator[Triple]:
     node = m.entity(e.key)
-    g.add((node, RDF.type, _CLASS[e.type]))
-    g.add((node, RDFS.label, text(e.label)))
+    yield node, A, K[e.type]
+    yield node, LABEL, text(e.label)
     for alias in aliases:
         if alias != e.label:
-            g.add((node, SKOS.altLabel, text(alias)))
+            yield node, ALT, text(alias)
     if e.wikidata:
-        g.add((node, OWL.sameAs, WD[e.wikidata]))
-    g.add((node, KG.mentionedIn, article))
+        yield node, SAME_AS, ox.NamedNode(str(WD) + e.wikidata)
+    yield node, K["mentionedIn"], article
 
 
-def _event(g: Graph, m: Minter, ev: Event, article: URIRef) -> None:
+def _event(m: Minter, ev: Event, article: ox.NamedNode) -> Iterator[Triple]:
     node = m.event(ev.id)
-    g.add((node, RDF.type, KG.Event))
-    g.add((node, KG.eventType, PLOVER[ev.type]))
-    g.add((node, RDFS.label, text(f"{ev.type.lower()}: {ev.trigger}")))
+    yield node, A, K["Event"]
+    yield node, K["eventType"], _n(PLOVER[ev.type])
+    yield node, LABEL, text(f"{ev.type.lower()}: {ev.trigger}")
     for a in ev.actors:
-        g.add((node, KG.actor, m.entity(a)))
+        yield node, K["actor"], m.entity(a)
     for t in ev.targets:
-        g.add((node, KG.target, m.entity(t)))
+        yield node, K["target"], m.entity(t)
     if ev.place:
-        g.add((node, KG.place, m.entity(ev.place)))
+        yield node, K["place"], m.entity(ev.place)
     if ev.date:
-        g.add((node, KG.date, date_literal(ev.date)))
+        yield node, K["date"], date_literal(ev.date)
     if ev.date_text:
-        g.add((node, KG.dateText, text(ev.date_text)))
-    g.add((node, KG.mode, Literal(ev.mode)))
-    g.add((node, KG.trigger, text(ev.trigger)))
-    g.add((node, KG.sentence, text(ev.sentence_text)))
-    g.add((node, KG.charStart, Literal(ev.trigger_start)))
-    g.add((node, KG.charEnd, Literal(ev.trigger_end)))
-    g.add((node, KG.confidence, Literal(Decimal(str(ev.confidence)), datatype=XSD.decimal)))
-    g.add((node, KG.sourceArticle, article))
-    g.add((node, PROV.wasDerivedFrom, article))
+        yield node, K["dateText"], text(ev.date_text)
+    yield node, K["mode"], ox.Literal(ev.mode)
+    yield node, K["trigger"], text(ev.trigger)
+    yield node, K["sentence"], text(ev.sentence_text)
+    yield node, K["charStart"], integer(ev.trigger_start)
+    yield node, K["charEnd"], integer(ev.trigger_end)
+    yield node, K["confidence"], ox.Literal(f"{ev.confidence:.2f}", datatype=XSD_DECIMAL)
+    yield node, K["sourceArticle"], article
+    yield node, DERIVED, article
     if ev.mode in ("asserted", "historical"):
-        direct = KG[ev.type.lower()]
+        direct = _n(KG[ev.type.lower()])
         for a in ev.actors:
             for t in ev.targets:
                 if a != t:
-                    g.add((m.entity(a), direct, m.entity(t)))
+                    yield m.entity(a), direct, m.entity(t)
 
 
-def article_graph(g: Graph, m: Minter, x: Extraction, entities: dict[str, Entity]) -> None:
-    """Everything one article states, into g."""
+def article_triples(m: Minter, x: Extraction, entities: dict[str, Entity]) -> Iterator[Triple]:
+    """Everything one article states."""
     a = x.article
     art = m.article(a.id)
-    g.add((art, RDF.type, KG.Article))
-    g.add((art, DCTERMS.source, text(a.source)))
+    yield art, A, K["Article"]
+    yield art, D_SOURCE, text(a.source)
     if a.title:
-        g.add((art, DCTERMS.title, text(a.title)))
+        yield art, D_TITLE, text(a.title)
     if a.date:
-        g.add((art, DCTERMS.date, Literal(a.date.isoformat(), datatype=XSD.date)))
+        yield art, D_DATE, ox.Literal(a.date.isoformat(), datatype=XSD_DATE)
     if a.url:
-        g.add((art, SCHEMA.url, Literal(a.url, datatype=XSD.anyURI)))
+        yield art, S_URL, ox.Literal(a.url, datatype=XSD_ANYURI)
     if a.author:
-        g.add((art, DCTERMS.creator, text(a.author)))
-    used = {e.key for e in x.entities}
-    for key in sorted(used):
-        local = next(e for e in x.entities if e.key == key)
-        _entity(g, m, entities.get(key, local), art, local.aliases)
+        yield art, D_CREATOR, text(a.author)
+    for local in x.entities:
+        yield from _entity(m, entities.get(local.key, local), art, local.aliases)
     for men in x.mentions:
         node = m.local(f"mention/{a.id}-{men.start}-{men.end}")
-        g.add((node, RDF.type, KG.Mention))
-        g.add((node, KG.mentionOf, m.entity(men.entity)))
-        g.add((node, KG.sourceArticle, art))
-        g.add((node, KG.text, text(men.text)))
-        g.add((node, KG.charStart, Literal(men.start)))
-        g.add((node, KG.charEnd, Literal(men.end)))
+        yield node, A, K["Mention"]
+        yield node, K["mentionOf"], m.entity(men.entity)
+        yield node, K["sourceArticle"], art
+        yield node, K["text"], text(men.text)
+        yield node, K["charStart"], integer(men.start)
+        yield node, K["charEnd"], integer(men.end)
+    roles: dict[str, str] = {}
+    for r in x.relations:
+        if r.predicate == "role":
+            roles.setdefault(r.subject, r.object)
     for r in x.relations:
         subj = m.entity(r.subject)
         if r.predicate == "role":
-            g.add((subj, KG.role, text(r.object)))
+            yield subj, K["role"], text(r.object)
             continue
-        g.add((subj, _RELATION[r.predicate], m.entity(r.object)))
-        if r.predicate == "officialOf":
-            roles = [q.object for q in x.relations
-                     if q.subject == r.subject and q.predicate == "role"]
-            for role in roles[:1]:
-                from kg.gazetteer import slug
-
-                post = m.local(f"post/{r.object}/{slug(role)}")
-                g.add((post, RDF.type, ORG.Post))
-                g.add((post, ORG.postIn, m.entity(r.object)))
-                g.add((post, SKOS.prefLabel, text(role)))
-                g.add((subj, ORG.holds, post))
+        yield subj, K[r.predicate], m.entity(r.object)
+        if r.predicate == "officialOf" and r.subject in roles:
+            # The W3C ORG way: the person holds a post in the organization.
+            post = m.local(f"post/{r.object}/{slug(roles[r.subject])}")
+            yield post, A, POST
+            yield post, POST_IN, m.entity(r.object)
+            yield post, PREF, text(roles[r.subject])
+            yield subj, HOLDS, post
     for ev in x.events:
-        _event(g, m, ev, art)
+        yield from _event(m, ev, art)
 
 
-def dataset(extractions: list[Extraction], entities: dict[str, Entity], base: str) -> Dataset:
-    """One named graph per article, named by the article's IRI."""
+def quads(extractions: Iterable[Extraction], entities: dict[str, Entity],
+          base: str) -> ox.Store:
+    """One named graph per article, named by the article's IRI, in an in-memory store."""
     m = Minter(base)
-    ds = Dataset()
-    bind(ds)
+    store = ox.Store()
     for x in extractions:
-        g = ds.graph(m.article(x.article.id))
-        article_graph(g, m, x, entities)
-    return ds
+        g = m.article(x.article.id)
+        store.extend(ox.Quad(s, p, o, g) for s, p, o in article_triples(m, x, entities))
+    return store
 
 
-def union(ds: Dataset) -> Graph:
-    """All the articles' facts as one graph."""
-    g = Graph()
-    bind(g)
-    for quad in ds.quads((None, None, None, None)):
-        g.add(quad[:3])
-    return g
+def sorted_quads(store: ox.Store) -> list[ox.Quad]:
+    """Quads in a stable order (graph, subject, predicate, object)."""
+    return sorted(store, key=lambda q: (q.graph_name.value, q.subject.value,
+                                        q.predicate.value, str(q.object)))
+
+
+def sorted_triples(store: ox.Store) -> list[ox.Triple]:
+    """The union of all article graphs, each triple once, in a stable order."""
+    seen = {(q.subject, q.predicate, q.object) for q in store}
+    return [ox.Triple(s, p, o) for s, p, o in
+            sorted(seen, key=lambda t: (t[0].value, t[1].value, str(t[2])))]
+
+
+def serialize(items: list, fmt: ox.RdfFormat) -> bytes:
+    return ox.serialize(items, format=fmt, prefixes=PREFIXES)

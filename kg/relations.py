@@ -30,6 +30,7 @@ _NOT_LEADER_PREFIX = ("deputy", "vice", "assistant", "under", "associate")
 _POLITY_TYPES = ("Country", "Alliance", "Organization")
 _RELCL_VERBS = ("serve", "be", "become", "work", "act", "remain")
 _MEMBER_NOUNS = ("member", "ally", "membership", "signatory")
+_INCLUDE_VERBS = ("include", "comprise", "count")
 _PLACE_NOUNS = ("capital", "city", "town", "village", "region", "province", "peninsula",
                 "port", "area", "district", "territory", "island", "state", "enclave")
 
@@ -206,6 +207,16 @@ def memberships(doc: Doc, res: Resolved) -> Iterator[Found]:
             for child in np_head.children:
                 if child.dep_ == "appos":
                     members += _with_conjuncts(child, res, members_types)
+            # "the US and its NATO allies": the possessor is a member too
+            for child in [*np_head.children, *tok.children]:
+                if child.dep_ == "poss":
+                    owner = res.key_of(child)
+                    if owner is None and child.lower_ in ("its", "their"):
+                        owner = next((res.key_of(t) for t in reversed(doc[tok.sent.start:child.i])
+                                      if res.key_of(t) and res.type_of(res.key_of(t)) in
+                                      members_types), None)
+                    if owner and res.type_of(owner) in members_types:
+                        members.append(owner)
             if np_head.dep_ == "attr" and np_head.head.lemma_ == "be" and \
                     not any(c.dep_ == "neg" for c in np_head.head.children):
                 for s in np_head.head.children:
@@ -215,6 +226,22 @@ def memberships(doc: Doc, res: Resolved) -> Iterator[Found]:
                 if m != groups[0]:
                     yield Found(m, "memberOf", groups[0], np_head.left_edge.i,
                                 np_head.right_edge.i + 1)
+        elif tok.lemma_ in _INCLUDE_VERBS and tok.pos_ == "VERB":
+            # "the CSTO includes Armenia, Belarus ..." ("in addition to Russia")
+            subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            group = res.key_of(subj[0]) if subj else None
+            if not group or res.type_of(group) != "Alliance":
+                continue
+            members = []
+            for c in tok.children:
+                if c.dep_ == "dobj":
+                    members += _with_conjuncts(c, res, members_types)
+                elif c.dep_ == "prep" and c.lower_ in ("besides", "to", "in"):
+                    for o in c.subtree:
+                        if o.dep_ == "pobj":
+                            members += _with_conjuncts(o, res, members_types)
+            for m in dict.fromkeys(members):
+                yield Found(m, "memberOf", group, tok.sent.start, tok.sent.end)
         elif tok.lemma_ == "join" and tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBZ", "VBP") \
                 and not any(c.dep_ in ("neg", "aux") and c.tag_ == "MD" or c.dep_ == "neg"
                             for c in tok.children):
@@ -264,6 +291,18 @@ def locations(doc: Doc, res: Resolved) -> Iterator[Found]:
                             k2 = res.key_of(obj)
                             if k2 and k2 != key and res.type_of(k2) in where:
                                 yield Found(key, "locatedIn", k2, start, obj.i + 1)
+        # "the South African capital Pretoria", "Ethiopia's northern region of Tigray"
+        nouns = [c for c in root.children if c.dep_ in ("compound", "nmod", "appos")
+                 and c.lemma_.lower() in _PLACE_NOUNS]
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and \
+                root.head.head.lemma_.lower() in _PLACE_NOUNS:
+            nouns.append(root.head.head)
+        for noun in nouns:
+            for mod in noun.children:
+                k2 = res.key_of(mod)
+                if mod.dep_ in ("amod", "poss", "compound", "nmod") and k2 and k2 != key \
+                        and res.type_of(k2) in where:
+                    yield Found(key, "locatedIn", k2, min(mod.i, start), end)
         # "the Korean Peninsula Future Forum in Seoul"
         for prep in root.children:
             if prep.dep_ == "prep" and prep.lower_ == "in":

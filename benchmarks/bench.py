@@ -1,0 +1,107 @@
+"""Speed benchmark: kg build against spaCy's own nlp.pipe, in one run, side by side.
+
+    python benchmarks/bench.py                 # 100 and 1,000 articles
+    python benchmarks/bench.py --sizes 10000   # the big one (minutes)
+
+The corpus repeats the seed and dev articles with a varying line so that every
+article is distinct (and its id unique). For each size it prints words per second of
+the bare spaCy pass and of the whole kg build (parse, extraction, merge, RDF, exports,
+viewer), their ratio, the time per stage and the peak memory of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg import ingest  # noqa: E402
+from kg.records import Article  # noqa: E402
+
+
+def corpus(n: int) -> list[Article]:
+    sources = sorted((ROOT / "tests" / "fixtures" / "dev").glob("*.txt"))
+    base = [a for p in sources for a in ingest.read_file(p) if isinstance(a, Article)]
+    out = []
+    for i in range(n):
+        a = base[i % len(base)]
+        text = f"{a.text}\n\nThis is copy {i} of the article."
+        out.append(Article(ingest.article_id(text), f"{a.source}#{i}", text, a.title, a.date,
+                           a.url, a.author))
+    return out
+
+
+def words(articles: list[Article]) -> int:
+    return sum(len(a.text.split()) for a in articles)
+
+
+def peak_mb() -> float:
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(self_kb, child_kb) / 1024
+
+
+def bare_spacy(articles: list[Article], n_process: int, batch_size: int) -> float:
+    from kg.nlp import default_model
+
+    import spacy
+
+    nlp = spacy.load(default_model())
+    t0 = time.perf_counter()
+    for _doc in nlp.pipe((a.text for a in articles), n_process=n_process,
+                         batch_size=batch_size):
+        pass
+    return time.perf_counter() - t0
+
+
+def kg_build(articles: list[Article], n_process: int, batch_size: int) -> tuple[float, dict]:
+    from kg.exports import write_all
+    from kg.pipeline import build
+
+    t0 = time.perf_counter()
+    result = build([], articles=articles, n_process=n_process, batch_size=batch_size)
+    timings = dict(result.timings)
+    with tempfile.TemporaryDirectory() as out:
+        t1 = time.perf_counter()
+        from kg import exports, view
+
+        exports.write_rdf(result, Path(out))
+        timings["write rdf"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        exports.write_tables(result, Path(out))
+        exports.write_network(result, Path(out))
+        timings["tables, graphml"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        view.render(result, top=500)
+        timings["viewer"] = time.perf_counter() - t1
+    del write_all
+    elapsed = time.perf_counter() - t0 - timings.get("load model", 0.0)
+    return elapsed, timings
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--batch-size", type=int, default=16)
+    args = ap.parse_args()
+    print(f"{'articles':>8} {'words':>9} {'spaCy w/s':>10} {'kg w/s':>9} {'ratio':>6} "
+          f"{'peak MB':>8}  stages (s)")
+    for n in args.sizes:
+        arts = corpus(n)
+        w = words(arts)
+        t_spacy = bare_spacy(arts, args.processes, args.batch_size)
+        t_kg, stages = kg_build(arts, args.processes, args.batch_size)
+        stage_text = ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
+        print(f"{n:>8} {w:>9} {w / t_spacy:>10.0f} {w / t_kg:>9.0f} {t_kg / t_spacy:>6.2f} "
+              f"{peak_mb():>8.0f}  {stage_text}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
