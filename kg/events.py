@@ -291,10 +291,12 @@ def _lemma(tok: Token) -> str:
 
 
 def _match_verb(tok: Token) -> Entry | None:
+    particles = {c.lower_ for c in tok.children if c.dep_ == "prt"}
     for entry in LEXICON["verb"].get(_lemma(tok), []):
         words = entry.lemma.split()
         if len(words) == 1:
-            return entry
+            # A particle changes the verb: "call off" is not "call", "back down" not "back".
+            return entry if not particles else None
         rest = words[1]
         for c in tok.children:
             if c.dep_ in ("prt", "prep", "dobj", "advmod") and (c.lower_ == rest or
@@ -332,7 +334,7 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
         place = place or places[0]
         if entry.place_type and not targets:
             type_ = entry.place_type
-    if not actors:
+    if not actors or ("target" in entry.flags and not targets):
         return None
     d = Draft(type_, [tok], list(dict.fromkeys(actors)), list(dict.fromkeys(targets)), place,
               symmetric="sym" in entry.flags)
@@ -402,6 +404,8 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
     elif gov is not None and _match_verb(gov) is not None:
         return None  # "calling for sanctions": the verb is the event
     targets.extend(args.prep_objects(tok, entry.preps))
+    if tok.dep_ == "compound":
+        targets.extend(args.prep_objects(tok.head, entry.preps))
     symmetric = "sym" in entry.flags
     if between:
         actors = list(dict.fromkeys(actors + between))
@@ -440,11 +444,16 @@ def _light_objects(doc: Doc) -> dict[int, Token]:
         if _lemma(tok) not in LEXICON_LIGHT_PREPS:
             continue
         for c in tok.children:
-            if c.dep_ in ("dobj", "nsubjpass") and _noun_entry(c):
-                out[c.i] = tok
-                for cj in c.conjuncts:
-                    if _noun_entry(cj):
-                        out[cj.i] = tok
+            if c.dep_ not in ("dobj", "nsubjpass"):
+                continue
+            # "announces sanctions package": the event noun may be the object's modifier
+            for noun in [c, *(m for m in c.children if m.dep_ == "compound")]:
+                if _noun_entry(noun):
+                    out[noun.i] = tok
+                    for cj in noun.conjuncts:
+                        if _noun_entry(cj):
+                            out[cj.i] = tok
+                    break
     return out
 
 
