@@ -233,6 +233,8 @@ def evaluate(folder: Path, *, model: str | None = None) -> dict:
                 arts.append(item)
                 golds[item.source] = json.loads(gold.read_text("utf-8"))
     result = build([], model=model, articles=arts)
+    if result.problems:  # an article that failed must not silently leave the scores
+        raise RuntimeError("; ".join(f"{p.source}: {p.reason}" for p in result.problems))
     totals: dict[str, Score] = defaultdict(Score)
     dates: list[bool] = []
     per_article = {}

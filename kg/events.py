@@ -345,6 +345,9 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
 
 
 _OBJECT_PREPS = ("to", "on", "against")
+_COPULAS = frozenset({"be", "remain", "become"})
+_ATTITUDES = frozenset({"concern", "worry", "fear", "believe", "think", "know", "expect",
+                        "hope", "convince", "alarm"})
 
 
 def _clause_targets(verb: Token, actors: list[str], args: _Args) -> list[str]:
@@ -354,6 +357,10 @@ def _clause_targets(verb: Token, actors: list[str], args: _Args) -> list[str]:
     for c in verb.children:
         if c.dep_ != "ccomp":
             continue
+        # "claimed that Washington was concerned Russia could invade": the inner claim
+        inner = [g for g in c.children if g.dep_ == "ccomp"]
+        if inner and c.lemma_ in _COPULAS | _SPEECH | _SELF_REPORT | _ATTITUDES:
+            c = inner[0]
         for s in c.children:
             if s.dep_ in ("nsubj", "nsubjpass"):
                 out.extend(k for k in args.keys(s)[0] if k not in actors)

@@ -278,7 +278,9 @@ def locations(doc: Doc, res: Resolved) -> Iterator[Found]:
             prev_is_list = start > 0 and doc[start - 1].text == ","
             next_is_list = tail < len(doc) and (doc[tail].text == "," and tail + 1 < len(doc)
                                                 and res.key_of(doc[tail + 1]))
-            if not prev_is_list and not next_is_list and \
+            y_root = doc[after.i:tail].root
+            linked = y_root.head.i in range(start, end) or root.head.i in range(after.i, tail)
+            if linked and not prev_is_list and not next_is_list and \
                     (tail >= len(doc) or doc[tail].lower_ not in ("and", "or")):
                 yield Found(key, "locatedIn", k2, start, tail)
                 continue
