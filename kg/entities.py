@@ -48,6 +48,12 @@ class Resolved:
     entities: dict[str, Draft] = field(default_factory=dict)
     mentions: list[tuple[int, int, str]] = field(default_factory=list)  # token start, end, key
     by_token: dict[int, str] = field(default_factory=dict)  # token index -> entity key
+    sentences: list[Span] = field(default_factory=list)
+    sentence_of: dict[int, int] = field(default_factory=dict)  # token index -> sentence
+
+    def sent(self, token: Token) -> Span:
+        """The token's sentence (spaCy's Token.sent walks the whole Doc each call)."""
+        return self.sentences[self.sentence_of[token.i]]
 
     def add(self, span: Span, key: str, label: str, type_: str,
             wikidata: str | None = None, *, heads_only: bool = False) -> None:
@@ -152,6 +158,10 @@ def resolve(doc: Doc) -> Resolved:
     """Canonical entities and mentions of one parsed article."""
     gaz = gazetteer()
     resolved = Resolved()
+    resolved.sentences = list(doc.sents)
+    for n, sent in enumerate(resolved.sentences):
+        for i in range(sent.start, sent.end):
+            resolved.sentence_of[i] = n
     for ent in doc.ents:
         if "\n" in ent.text or len(ent.text) > 100 or not any(c.isalpha() for c in ent.text):
             continue

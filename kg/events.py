@@ -158,7 +158,7 @@ class _Args:
                             return k
             else:
                 break
-        start = max(pron.sent.start - 40, 0)
+        start = max(self.res.sent(pron).start - 40, 0)
         for t in reversed(self.doc[start:pron.i]):
             k = self.res.key_of(t)
             if k and self.res.type_of(k) in ok and t.dep_ in ("nsubj", "nsubjpass", "poss",
@@ -236,10 +236,10 @@ def _local(token: Token) -> Iterator[Token]:
         yield from _local(c)
 
 
-def _date_text(token: Token) -> str | None:
+def _date_text(token: Token, res: Resolved) -> str | None:
     local = {t.i for t in _local(token)}
     best: Span | None = None
-    for ent in token.sent.ents:
+    for ent in res.sent(token).ents:
         if ent.label_ == "DATE" and ent.root.i in local:
             if best is None or abs(ent.root.i - token.i) < abs(best.root.i - token.i):
                 best = ent
@@ -339,7 +339,7 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     d = Draft(type_, [tok], list(dict.fromkeys(actors)), list(dict.fromkeys(targets)), place,
               symmetric="sym" in entry.flags)
     d.mode = _mode(tok, actors, args)
-    d.date_text = _date_text(tok)
+    d.date_text = _date_text(tok, args.res)
     d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron
     return d
 
@@ -434,7 +434,7 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
     if any(c.lower_ in _HYPO_MODIFIERS and c.dep_ == "amod" for c in tok.children) \
             and d.mode == "asserted":
         d.mode = "hypothetical"
-    d.date_text = _date_text(tok) or (_date_text(anchor) if verb is not None else None)
+    d.date_text = _date_text(tok, args.res) or (_date_text(anchor, args.res) if verb is not None else None)
     d.confidence = 0.45 + 0.15 * bool(targets) + 0.1 * (verb is not None) - 0.1 * pron
     return d
 
@@ -492,6 +492,7 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
 
     out = []
     seen = set()
+    text = doc.text  # a property that joins every token: read it once
     for d in drafts:
         trig = sorted(d.trigger, key=lambda t: t.i)
         start, end = trig[0].idx, trig[-1].idx + len(trig[-1].text)
@@ -516,6 +517,6 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
         trigger_text = " ".join(t.text for t in trig) if len(trig) > 1 else trig[0].text
         conf = round(min(max(d.confidence, 0.05), 0.95), 2)
         out.append(Event(eid, d.type, actors, targets, trigger_text, start, end, s_index,
-                         doc.text[s_start:s_end], s_start, mode, d.place, date, d.date_text,
+                         text[s_start:s_end], s_start, mode, d.place, date, d.date_text,
                          conf))
     return out

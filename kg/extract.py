@@ -13,19 +13,17 @@ if TYPE_CHECKING:
 
 def extract(doc: Doc, article: Article) -> Extraction:
     """Entities, mentions, relations and events of one article."""
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    sentence_of = {}
-    for n, s in enumerate(doc.sents):
-        for tok in s:
-            sentence_of[tok.i] = n
     resolved = entities.resolve(doc)
+    sentences = [(s.start_char, s.end_char) for s in resolved.sentences]
+    sentence_of = resolved.sentence_of
     ents, mentions = entities.records(resolved, doc, sentence_of)
+    text = article.text  # the Doc's text; doc.text would rebuild it on every call
     rels = []
     for found in relations.extract(doc, resolved):
         n = sentence_of[found.start]
         start, end = sentences[n]
         rels.append(Relation(found.subject, found.predicate, found.object, n,
-                             doc.text[start:end], start, end))
+                             text[start:end], start, end))
     evs = events.finish(events.extract(doc, resolved), article.id, article.date, sentence_of,
                         sentences, doc)
     return Extraction(article, tuple(Sentence(i, s, e) for i, (s, e) in enumerate(sentences)),

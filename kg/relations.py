@@ -88,7 +88,7 @@ def _role(tokens: list[Token], res: Resolved) -> tuple[str, bool] | None:
 
 def _title_phrases(person: Span, res: Resolved) -> Iterator[list[Token]]:
     doc = person.doc
-    sent_start = person.sent.start
+    sent_start = res.sent(person.root).start
     # Pre-nominal: "US Secretary of State Antony Blinken", "Russia's foreign minister X".
     i = person.start - 1
     left: list[Token] = []
@@ -212,7 +212,7 @@ def memberships(doc: Doc, res: Resolved) -> Iterator[Found]:
                 if child.dep_ == "poss":
                     owner = res.key_of(child)
                     if owner is None and child.lower_ in ("its", "their"):
-                        owner = next((res.key_of(t) for t in reversed(doc[tok.sent.start:child.i])
+                        owner = next((res.key_of(t) for t in reversed(doc[res.sent(tok).start:child.i])
                                       if res.key_of(t) and res.type_of(res.key_of(t)) in
                                       members_types), None)
                     if owner and res.type_of(owner) in members_types:
@@ -241,7 +241,7 @@ def memberships(doc: Doc, res: Resolved) -> Iterator[Found]:
                         if o.dep_ == "pobj":
                             members += _with_conjuncts(o, res, members_types)
             for m in dict.fromkeys(members):
-                yield Found(m, "memberOf", group, tok.sent.start, tok.sent.end)
+                yield Found(m, "memberOf", group, res.sent(tok).start, res.sent(tok).end)
         elif tok.lemma_ == "join" and tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBZ", "VBP") \
                 and not any(c.dep_ in ("neg", "aux") and c.tag_ == "MD" or c.dep_ == "neg"
                             for c in tok.children):
@@ -250,7 +250,7 @@ def memberships(doc: Doc, res: Resolved) -> Iterator[Found]:
             if subj and obj:
                 for g in _with_conjuncts(obj[0], res, ("Alliance", "Organization")):
                     for m in _with_conjuncts(subj[0], res, members_types):
-                        yield Found(m, "memberOf", g, tok.sent.start, tok.sent.end)
+                        yield Found(m, "memberOf", g, res.sent(tok).start, res.sent(tok).end)
 
 
 def locations(doc: Doc, res: Resolved) -> Iterator[Found]:
