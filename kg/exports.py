@@ -39,26 +39,36 @@ def atomic_write(path: Path, write: Callable[[io.TextIOBase], None]) -> None:
         raise
 
 
-def write_rdf(result: BuildResult, out: Path) -> list[Path]:
-    """Turtle (all facts), TriG and N-Quads (one named graph per article), N-Triples.
+def atomic_dump(path: Path, dump: Callable[[str], None]) -> None:
+    """Like atomic_write, for writers that take a file path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)
+    try:
+        dump(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
-    Quads are sorted before writing, so the same input gives byte-identical files."""
+
+def write_rdf(result: BuildResult, out: Path) -> list[Path]:
+    """Turtle and N-Triples (all facts as one graph), TriG and N-Quads (one named graph
+    per article)."""
     import pyoxigraph as ox
 
-    from kg.rdf import serialize, sorted_quads, sorted_triples
+    from kg.rdf import dump
 
-    quads = sorted_quads(result.store)
-    triples = sorted_triples(result.store)
     files = {
-        "graph.ttl": lambda: serialize(triples, ox.RdfFormat.TURTLE),
-        "graph.trig": lambda: serialize(quads, ox.RdfFormat.TRIG),
-        "graph.nq": lambda: serialize(quads, ox.RdfFormat.N_QUADS),
-        "graph.nt": lambda: serialize(triples, ox.RdfFormat.N_TRIPLES),
+        "graph.ttl": (result.union, ox.RdfFormat.TURTLE),
+        "graph.nt": (result.union, ox.RdfFormat.N_TRIPLES),
+        "graph.trig": (result.store, ox.RdfFormat.TRIG),
+        "graph.nq": (result.store, ox.RdfFormat.N_QUADS),
     }
     written = []
-    for name, make in files.items():
-        data = make().decode("utf-8")
-        atomic_write(out / name, lambda f, data=data: f.write(data))
+    for name, (store, fmt) in files.items():
+        atomic_dump(out / name, lambda tmp, store=store, fmt=fmt: dump(store, tmp, fmt))
         written.append(out / name)
     return written
 

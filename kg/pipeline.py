@@ -29,6 +29,7 @@ class BuildResult:
     entities: dict[str, Entity]
     problems: list[Problem]
     store: ox.Store  # all quads, one named graph per article
+    union: ox.Store  # all triples once, in the default graph
     base: str
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -39,13 +40,13 @@ class BuildResult:
             import pyoxigraph as ox
             from rdflib import Graph
 
-            from kg.rdf import PREFIXES, serialize, sorted_triples
+            from kg.rdf import PREFIXES
 
             g = Graph()
             for prefix, ns in PREFIXES.items():
                 g.bind(prefix, ns)
-            g.parse(data=serialize(sorted_triples(self.store), ox.RdfFormat.N_TRIPLES),
-                    format="nt")
+            g.parse(data=self.union.dump(format=ox.RdfFormat.N_TRIPLES,
+                                         from_graph=ox.DefaultGraph()), format="nt")
             self._graph = g
         return self._graph
 
@@ -56,11 +57,8 @@ class BuildResult:
             import pyoxigraph as ox
             from rdflib import Dataset
 
-            from kg.rdf import serialize, sorted_quads
-
             ds = Dataset()
-            ds.parse(data=serialize(sorted_quads(self.store), ox.RdfFormat.N_QUADS),
-                     format="nquads")
+            ds.parse(data=self.store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
             self._dataset = ds
         return self._dataset
 
@@ -82,7 +80,7 @@ class BuildResult:
         return {"articles": len(self.extractions), "skipped": len(self.problems),
                 "entities": len(self.entities), "facts": len(self.relations),
                 "events": len(self.events),
-                "triples": len({(q.subject, q.predicate, q.object) for q in self.store}),
+                "triples": len(self.union),
                 "seconds": round(sum(self.timings.values()), 2)}
 
 
@@ -136,9 +134,7 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
           progress: Callable[[int], None] | None = None,
           articles: Iterable[Article] | None = None) -> BuildResult:
     """Build the knowledge graph of the articles in `paths` (files or folders)."""
-    from kg import nlp as nlp_stage
-    from kg import rdf
-    from kg.extract import extract
+    from kg import parallel, rdf
 
     timings: dict[str, float] = defaultdict(float)
     t0 = time.perf_counter()
@@ -148,31 +144,22 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
         (problems if isinstance(item, Problem) else good).append(item)
     timings["ingest"] += time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    nlp = nlp_stage.load(model)
-    timings["load model"] += time.perf_counter() - t0
-
     if n_process is None:
         n_process = 2 if len(good) >= 200 else 1
     extractions: list[Extraction] = []
-    t_parse = time.perf_counter()
-    t_extract = 0.0
-    for doc, article in nlp_stage.parse(nlp, good, n_process=n_process, batch_size=batch_size):
-        t1 = time.perf_counter()
-        try:
-            extractions.append(extract(doc, article))
-        except Exception as exc:  # one bad article must not cost the batch
-            problems.append(Problem(article.source, f"extraction failed: {exc!r}"))
-        t_extract += time.perf_counter() - t1
+    t0 = time.perf_counter()
+    runner = parallel.run if n_process > 1 else parallel.run_here
+    for batch in runner(good, model=model, processes=n_process, batch_size=batch_size):
+        for item in batch:
+            (problems if isinstance(item, Problem) else extractions).append(item)
         if progress:
-            progress(1)
-    timings["parse"] += time.perf_counter() - t_parse - t_extract
-    timings["extract"] += t_extract
+            progress(len(batch))
+    timings["parse + extract"] += time.perf_counter() - t0
 
     t0 = time.perf_counter()
     extractions, entities = merge(extractions)
     timings["merge"] += time.perf_counter() - t0
     t0 = time.perf_counter()
-    store = rdf.quads(extractions, entities, base)
+    store, union = rdf.quads(extractions, entities, base)
     timings["rdf"] += time.perf_counter() - t0
-    return BuildResult(extractions, entities, problems, store, base, dict(timings))
+    return BuildResult(extractions, entities, problems, store, union, base, dict(timings))

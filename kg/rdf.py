@@ -190,28 +190,23 @@ def article_triples(m: Minter, x: Extraction, entities: dict[str, Entity]) -> It
 
 
 def quads(extractions: Iterable[Extraction], entities: dict[str, Entity],
-          base: str) -> ox.Store:
-    """One named graph per article, named by the article's IRI, in an in-memory store."""
+          base: str) -> tuple[ox.Store, ox.Store]:
+    """Two in-memory stores: one named graph per article (named by the article's IRI),
+    and the union of all articles as one default graph, each triple once."""
     m = Minter(base)
-    store = ox.Store()
+    dataset = ox.Store()
+    union = ox.Store()
     for x in extractions:
         g = m.article(x.article.id)
-        store.extend(ox.Quad(s, p, o, g) for s, p, o in article_triples(m, x, entities))
-    return store
+        triples = list(article_triples(m, x, entities))
+        dataset.extend(ox.Quad(s, p, o, g) for s, p, o in triples)
+        union.extend(ox.Quad(s, p, o) for s, p, o in triples)
+    return dataset, union
 
 
-def sorted_quads(store: ox.Store) -> list[ox.Quad]:
-    """Quads in a stable order (graph, subject, predicate, object)."""
-    return sorted(store, key=lambda q: (q.graph_name.value, q.subject.value,
-                                        q.predicate.value, str(q.object)))
-
-
-def sorted_triples(store: ox.Store) -> list[ox.Triple]:
-    """The union of all article graphs, each triple once, in a stable order."""
-    seen = {(q.subject, q.predicate, q.object) for q in store}
-    return [ox.Triple(s, p, o) for s, p, o in
-            sorted(seen, key=lambda t: (t[0].value, t[1].value, str(t[2])))]
-
-
-def serialize(items: list, fmt: ox.RdfFormat) -> bytes:
-    return ox.serialize(items, format=fmt, prefixes=PREFIXES)
+def dump(store: ox.Store, path: str, fmt: ox.RdfFormat) -> None:
+    """Write a store to a file. Oxigraph's in-memory store iterates in an order fixed by
+    its content, so the same quads give the same bytes, whatever order they came in."""
+    graph = None if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else ox.DefaultGraph()
+    store.dump(path, fmt, from_graph=graph, prefixes=PREFIXES
+               if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None)

@@ -1,0 +1,72 @@
+"""Parse and extract in worker processes, handing back only the small records.
+
+Each worker loads the spaCy pipeline once, parses a batch of articles and runs the
+extractors on the Docs where they are, so no Doc is ever serialized between processes
+(spaCy's own `n_process` sends every Doc back to the parent). Batches come back in
+input order, so the build is deterministic.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from kg.records import Article, Extraction, Problem
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+_NLP: Language | None = None
+
+
+def _init(model: str | None) -> None:
+    global _NLP
+    from kg import nlp
+
+    _NLP = nlp.load(model)
+
+
+def extract_batch(nlp: Language, batch: list[Article],
+                  batch_size: int = 16) -> list[Extraction | Problem]:
+    """Parse and extract one batch; an article whose extraction fails becomes a Problem."""
+    from kg import nlp as nlp_stage
+    from kg.extract import extract
+
+    out: list[Extraction | Problem] = []
+    for doc, article in nlp_stage.parse(nlp, batch, batch_size=batch_size):
+        try:
+            out.append(extract(doc, article))
+        except Exception as exc:  # one bad article must not cost the batch
+            out.append(Problem(article.source, f"extraction failed: {exc!r}"))
+    return out
+
+
+def _work(batch: list[Article]) -> list[Extraction | Problem]:
+    assert _NLP is not None
+    return extract_batch(_NLP, batch)
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def run(articles: Iterable[Article], *, model: str | None, processes: int,
+        batch_size: int = 16) -> Iterator[list[Extraction | Problem]]:
+    """Results batch by batch, in input order, from `processes` workers."""
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(processes, initializer=_init, initargs=(model,)) as pool:
+        yield from pool.imap(_work, _batches(articles, batch_size))
+
+
+def run_here(articles: Iterable[Article], *, model: str | None, processes: int = 1,
+             batch_size: int = 16) -> Iterator[list[Extraction | Problem]]:
+    """The same, in this process (small inputs, where starting workers costs more)."""
+    from kg import nlp
+
+    loaded = nlp.load(model)
+    for batch in _batches(articles, batch_size):
+        yield extract_batch(loaded, batch, batch_size)
