@@ -75,10 +75,11 @@ def kg_build(articles: list[Article], n_process: int, batch_size: int) -> tuple[
         timings["write rdf"] = time.perf_counter() - t1
         t1 = time.perf_counter()
         exports.write_tables(result, Path(out))
-        exports.write_network(result, Path(out))
+        network = result.network(asserted_only=False)
+        exports.write_network(network, Path(out))
         timings["tables, graphml"] = time.perf_counter() - t1
         t1 = time.perf_counter()
-        view.render(result, top=500)
+        view.render(network, top=500)
         timings["viewer"] = time.perf_counter() - t1
     del write_all
     elapsed = time.perf_counter() - t0

@@ -103,14 +103,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    """Render a sub-graph of a build again, from its articles."""
+    """Render a sub-graph of a build's network as an offline page."""
     from kg.exports import atomic_write
-    from kg.pipeline import build
-    from kg.view import render
+    from kg.view import load_network, render
 
-    result = build(args.paths, model=args.model)
     try:
-        page = render(result, focus=args.focus, depth=args.depth, since=args.since,
+        graph = load_network(Path(args.folder))
+        page = render(graph, focus=args.focus, depth=args.depth, since=args.since,
                       types=set(args.types) if args.types else None, top=args.top)
     except ValueError as exc:
         _err(str(exc))
@@ -180,17 +179,17 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--model")
     e.set_defaults(func=cmd_eval)
 
-    v = sub.add_parser("view", help="render a sub-graph as an offline HTML page",
-                       description="Example: kg view seeds/ --focus Russia --depth 1 "
+    v = sub.add_parser("view", help="render a sub-graph of a build as an offline HTML page",
+                       description="Render part of a build's network (read from FOLDER/"
+                       "graph.graphml). Example: kg view output/ --focus Russia --depth 1 "
                        "--output output/russia.html")
-    v.add_argument("paths", nargs="+")
+    v.add_argument("folder", help="a build's output folder")
     v.add_argument("--focus", help="entity label to centre on")
     v.add_argument("--depth", type=int, default=2)
     v.add_argument("--since", help="only events on or after this date (YYYY[-MM[-DD]])")
     v.add_argument("--types", nargs="*", help="relations or PLOVER types to keep")
     v.add_argument("--top", type=int, help="keep the N most central entities")
     v.add_argument("--output", default="output/view.html")
-    v.add_argument("--model")
     v.set_defaults(func=cmd_view)
 
     lx = sub.add_parser("lexicon", help="report the event lexicon's coverage by PLOVER type")

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kg.pipeline import BuildResult
 
 
@@ -105,12 +107,11 @@ def write_tables(result: BuildResult, out: Path) -> list[Path]:
     return written
 
 
-def write_network(result: BuildResult, out: Path) -> list[Path]:
-    """GraphML and GEXF for Gephi, Cytoscape and friends."""
+def write_network(g: nx.MultiDiGraph, out: Path) -> list[Path]:
+    """GraphML and GEXF for Gephi, Cytoscape and friends: every edge, with its mode."""
     import networkx as nx
 
-    g = result.network()
-    simple = nx.MultiDiGraph()
+    simple = nx.MultiDiGraph(**g.graph)
     simple.add_nodes_from(sorted(g.nodes(data=True)))
     simple.add_edges_from(sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])))
     written = []
@@ -127,9 +128,10 @@ def write_all(result: BuildResult, out: Path, *, html: bool = True) -> list[Path
     from kg import view
 
     out.mkdir(parents=True, exist_ok=True)
-    written = write_rdf(result, out) + write_tables(result, out) + write_network(result, out)
+    network = result.network(asserted_only=False)
+    written = write_rdf(result, out) + write_tables(result, out) + write_network(network, out)
     if html:
-        page = view.render(result)
+        page = view.render(network)
         atomic_write(out / "graph.html", lambda f: f.write(page))
         written.append(out / "graph.html")
     return written

@@ -23,10 +23,15 @@ def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGra
         for m in x.mentions:
             mentions[m.entity] = mentions.get(m.entity, 0) + 1
             articles.setdefault(m.entity, set()).add(x.article.id)
+    roles: dict[str, list[str]] = {}
+    for r in result.relations:
+        if r.predicate == "role" and r.object not in roles.setdefault(r.subject, []):
+            roles[r.subject].append(r.object)
     for key, e in result.entities.items():
         g.add_node(key, label=e.label, type=e.type, aliases="; ".join(e.aliases),
                    wikidata=e.wikidata or "", mentions=mentions.get(key, 0),
-                   articles=len(articles.get(key, ())))
+                   articles=len(articles.get(key, ())), roles="; ".join(roles.get(key, [])))
+    g.graph["articles"] = len(result.extractions)
     for x in result.extractions:
         a = x.article
         title = a.title or a.source
@@ -37,7 +42,8 @@ def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGra
             g.add_edge(r.subject, r.object, key=f"{r.predicate}:{a.id}:{r.start}",
                        kind="relation", type=r.predicate, label=r.predicate, mode="asserted",
                        group="relation", date="", evidence=r.evidence, article=title,
-                       article_date=date, url=a.url or "")
+                       article_date=date, url=a.url or "", trigger="", event="",
+                       confidence=1.0)
         for ev in x.events:
             if asserted_only and ev.mode not in DRAWN_MODES:
                 continue
@@ -49,6 +55,6 @@ def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGra
                                type=ev.type, label=ev.type, mode=ev.mode,
                                group=GROUP_OF[ev.type], date=ev.date or "",
                                evidence=ev.sentence_text, article=title, article_date=date,
-                               url=a.url or "", trigger=ev.trigger,
+                               url=a.url or "", trigger=ev.trigger, event=ev.id,
                                confidence=float(ev.confidence))
     return g

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 if TYPE_CHECKING:
-    from kg.pipeline import BuildResult
+    from pathlib import Path
 
 NODE_STYLE = {
     "Country": ("#2b6cb0", "dot"),
@@ -46,13 +46,13 @@ def _vis_asset(name: str) -> str:
     return resources.files(pyvis).joinpath("lib", "vis-9.1.2", name).read_text("utf-8")
 
 
-def network_data(result: BuildResult, *, top: int | None = None,
+def network_data(graph: nx.MultiDiGraph, *, top: int | None = None,
                  focus: str | None = None, depth: int = 2, since: str | None = None,
                  types: set[str] | None = None) -> tuple[list[dict], list[dict]]:
     """Nodes and edges for the page, built with pyvis; filtered as asked."""
     from pyvis.network import Network
 
-    g = result.network(asserted_only=False)
+    g = graph.copy()
     if since:
         drop = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True)
                 if d["kind"] == "event" and (d["date"] or d["article_date"]) < since]
@@ -98,25 +98,30 @@ def network_data(result: BuildResult, *, top: int | None = None,
         nodes.append({"id": node["id"], "label": node["label"], "color": node["color"],
                       "shape": node["shape"], "size": round(node["size"], 2),
                       "type": d["type"], "aliases": d["aliases"], "wikidata": d["wikidata"],
-                      "mentions": d["mentions"], "articles": d["articles"]})
+                      "mentions": d["mentions"], "articles": d["articles"],
+                      "roles": [r for r in d.get("roles", "").split("; ") if r]})
     for e, pe in zip(edges, net.edges):
         e.update(color=pe["color"], label=pe["label"], dashes=pe["dashes"])
     return nodes, edges
 
 
-def render(result: BuildResult, **filters: object) -> str:
-    """The whole page as a string."""
-    nodes, edges = network_data(result, **filters)  # type: ignore[arg-type]
-    roles: dict[str, list[str]] = {}
-    for r in result.relations:
-        if r.predicate == "role":
-            roles.setdefault(r.subject, [])
-            if r.object not in roles[r.subject]:
-                roles[r.subject].append(r.object)
+def render(graph: nx.MultiDiGraph, **filters: object) -> str:
+    """The whole page as a string, from the network of a build (all modes)."""
+    nodes, edges = network_data(graph, **filters)  # type: ignore[arg-type]
     template = resources.files("kg").joinpath("templates", "viewer.html").read_text("utf-8")
-    data = {"nodes": nodes, "edges": edges, "roles": roles,
+    data = {"nodes": nodes, "edges": edges,
             "legend": {"nodes": NODE_STYLE, "edges": EDGE_COLOR},
-            "articles": len(result.extractions)}
+            "articles": graph.graph.get("articles", 0)}
     return (template.replace("/*VIS_CSS*/", _vis_asset("vis-network.css"))
             .replace("/*VIS_JS*/", _vis_asset("vis-network.min.js").replace("</script", "<\\/script"))
             .replace("/*DATA*/", _safe_json(data)))
+
+
+def load_network(folder: Path) -> nx.MultiDiGraph:
+    """The network a build wrote as GraphML (every edge, with its mode)."""
+    path = folder / "graph.graphml"
+    if not path.exists():
+        raise ValueError(f"{folder}: no graph.graphml here; run `kg build` first")
+    g = nx.read_graphml(path, force_multigraph=True)
+    g.graph.setdefault("articles", 0)
+    return g

@@ -84,3 +84,36 @@ def test_build_with_nothing_usable_fails_cleanly(tmp_path):
     r = run("build", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
     assert r.returncode == 2
     assert "no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def _page_labels(html: str) -> set[str]:
+    data = json.loads(html.split('<script id="kg-data" type="application/json">', 1)[1]
+                      .split("</script>", 1)[0])
+    return {n["label"] for n in data["nodes"]}
+
+
+def test_view_renders_a_neighbourhood(seed_build, tmp_path):
+    _, out = seed_build
+    page = tmp_path / "russia.html"
+    assert main(["view", str(out), "--focus", "Russia", "--depth", "1",
+                 "--output", str(page)]) == 0
+    labels = _page_labels(page.read_text("utf-8"))
+    assert {"Russia", "NATO", "Sergei Lavrov"} <= labels
+    assert "Donbas" not in labels  # two steps away, through East Ukraine
+    everything = _page_labels((out / "graph.html").read_text("utf-8"))
+    assert labels < everything
+
+
+def test_view_keeps_the_most_central(seed_build, tmp_path):
+    _, out = seed_build
+    page = tmp_path / "top.html"
+    assert main(["view", str(out), "--top", "5", "--output", str(page)]) == 0
+    labels = _page_labels(page.read_text("utf-8"))
+    assert len(labels) == 5 and {"Russia", "United States"} <= labels
+
+
+def test_view_of_an_unknown_entity_is_an_error(seed_build, tmp_path, capsys):
+    _, out = seed_build
+    assert main(["view", str(out), "--focus", "Atlantis", "--output",
+                 str(tmp_path / "x.html")]) == 2
+    assert "Atlantis" in capsys.readouterr().err
