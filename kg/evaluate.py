@@ -126,6 +126,18 @@ def _score_set(name: str, ours: set, gold: set, report: ArticleReport) -> None:
         report.errors[name].append(f"FN {x}")
 
 
+def _score_matched(name: str, ours: set, gold: set, hit_ours: set, hit_gold: set,
+                   report: ArticleReport) -> None:
+    """Score where matching is looser than equality: true positives are the gold items
+    some prediction matched; false positives the predictions that matched none."""
+    s = report.scores[name]
+    s.tp += len(hit_gold)
+    s.fp += len(ours - hit_ours)
+    s.fn += len(gold - hit_gold)
+    report.errors[name] += [f"FP {o}" for o in sorted(ours - hit_ours, key=str)]
+    report.errors[name] += [f"FN {g}" for g in sorted(gold - hit_gold, key=str)]
+
+
 def score_article(x: Extraction, entities: dict[str, Entity], gold: dict) -> ArticleReport:
     local = [entities.get(e.key, e) for e in x.entities]
     local = [Entity(e.key, e.label, e.type, tuple(sorted(set(e.aliases) | set(l.aliases))))
@@ -155,12 +167,7 @@ def score_article(x: Extraction, entities: dict[str, Entity], gold: dict) -> Art
                                                   for g in gold_roles)}
             hit_g = {g for g in gold_roles if any(o[0] == g[0] and _role_match(o[1], g[1])
                                                   for o in ours_roles)}
-            s = report.scores["role"]
-            s.tp += len(hit_g)
-            s.fp += len(ours_roles - hit_o)
-            s.fn += len(gold_roles - hit_g)
-            report.errors["role"] += [f"FP {o}" for o in sorted(ours_roles - hit_o, key=str)]
-            report.errors["role"] += [f"FN {g}" for g in sorted(gold_roles - hit_g, key=str)]
+            _score_matched("role", ours_roles, gold_roles, hit_o, hit_g, report)
         else:
             _score_set(p, rels[p], grels[p], report)
 
@@ -186,12 +193,7 @@ def score_article(x: Extraction, entities: dict[str, Entity], gold: dict) -> Art
                 if (g["actor"], g["target"]) in pairs and any(
                     e.type in {g["type"], *g.get("alt_types", [])}
                     for e in pairs[(g["actor"], g["target"])])}
-    s = report.scores["typed events"]
-    s.tp += len(hit_gold)
-    s.fp += len(typed - hit_ours)
-    s.fn += len(gold_typed - hit_gold)
-    report.errors["typed events"] += [f"FP {t}" for t in sorted(typed - hit_ours, key=str)]
-    report.errors["typed events"] += [f"FN {t}" for t in sorted(gold_typed - hit_gold, key=str)]
+    _score_matched("typed events", typed, gold_typed, hit_ours, hit_gold, report)
     for pair in set(pairs) & set(gpairs):
         gold_dates = {g["date"] for g in gpairs[pair]}
         ok = any(e.date in gold_dates for e in pairs[pair])

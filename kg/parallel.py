@@ -1,6 +1,6 @@
 """Parse and extract in worker processes, handing back only the small records.
 
-Each worker loads the spaCy pipeline once, parses a batch of articles and runs the
+Each worker loads the spaCy pipeline once (the parent never loads it), parses a batch of articles and runs the
 extractors on the Docs where they are, so no Doc is ever serialized between processes
 (spaCy's own `n_process` sends every Doc back to the parent). Batches come back in
 input order, so the build is deterministic.
@@ -57,8 +57,9 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 def run(articles: Iterable[Article], *, model: str | None, processes: int,
         batch_size: int = 16) -> Iterator[list[Extraction | Problem]]:
     """Results batch by batch, in input order, from `processes` workers."""
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(processes, initializer=_init, initargs=(model,)) as pool:
+    # The platform's default start method: fork on Linux, so scripts and notebooks
+    # need no `if __name__ == "__main__"` guard there (spawn would re-run them).
+    with mp.get_context().Pool(processes, initializer=_init, initargs=(model,)) as pool:
         yield from pool.imap(_work, _batches(articles, batch_size))
 
 

@@ -1,8 +1,9 @@
 """RDF stage: records into quads, one named graph per article.
 
-Quads are pyoxigraph terms held in an in-memory Oxigraph store, which deduplicates
-them and serializes Turtle, TriG and N-Quads quickly; rdflib views are made on demand
-for notebook users. IRIs are minted only from entity keys (already slugs), article and
+Each article's triples are written as N-Quads text (terms in their N-Triples form) and
+bulk-loaded into in-memory Oxigraph stores, which deduplicate them and serialize
+Turtle, TriG and N-Quads quickly; making one Python object per term would cost more
+than everything else in this stage. rdflib views are made on demand for notebook users. IRIs are minted only from entity keys (already slugs), article and
 event hashes, never from raw text. Literals are typed so that every store accepts them:
 partial dates as xsd:gYear / xsd:gYearMonth, confidences as xsd:decimal.
 """
@@ -34,8 +35,11 @@ PREFIXES = {"kg": str(KG._NS), "plover": str(PLOVER._NS), "org": str(ORG),
             "skos": SKOS_NS, "owl": OWL_NS, "rdfs": RDFS_NS, "xsd": XSD_NS}
 
 
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _n(iri: str) -> str:
+    return f"<{iri}>"
 
 
 A = _n(RDF_NS + "type")
@@ -57,21 +61,29 @@ K = {name: _n(KG[name]) for name in (
     "trigger", "charStart", "charEnd", "confidence", "mentionOf", "text")}
 
 
-def text(value: str) -> ox.Literal:
-    """A plain string literal without characters that N-Triples and XML readers reject."""
-    return ox.Literal(_CONTROL.sub(" ", value))
+def text(value: str) -> str:
+    """A plain string literal, escaped, without characters that N-Triples and XML
+    readers reject."""
+    return '"' + _CONTROL.sub(" ", value).translate(_ESCAPES) + '"'
 
 
-def integer(value: int) -> ox.Literal:
-    return ox.Literal(str(int(value)), datatype=XSD_INT)
+def typed(lexical: str, datatype: str) -> str:
+    """A typed literal; the lexical form must already be valid for its datatype."""
+    return f'"{lexical}"^^{datatype}'
 
 
-def date_literal(value: str) -> ox.Literal:
+def integer(value: int) -> str:
+    return typed(str(int(value)), XSD_INT)
+
+
+def date_literal(value: str) -> str:
     if re.fullmatch(r"\d{4}", value):
-        return ox.Literal(value, datatype=XSD_GYEAR)
+        return typed(value, XSD_GYEAR)
     if re.fullmatch(r"\d{4}-\d{2}", value):
-        return ox.Literal(value, datatype=XSD_GYM)
-    return ox.Literal(value, datatype=XSD_DATE)
+        return typed(value, XSD_GYM)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return typed(value, XSD_DATE)
+    raise ValueError(f"not an ISO date, year-month or year: {value!r}")
 
 
 class Minter:
@@ -82,25 +94,25 @@ class Minter:
             raise ValueError(f"--base must be an absolute IRI without spaces, got {base!r}")
         self.base = base if base.endswith(("/", "#")) else base + "/"
 
-    def local(self, name: str) -> ox.NamedNode:
+    def local(self, name: str) -> str:
         if not _SAFE_LOCAL.match(name):
             raise ValueError(f"unsafe IRI local name {name!r}")
-        return ox.NamedNode(self.base + name)
+        return f"<{self.base}{name}>"
 
-    def entity(self, key: str) -> ox.NamedNode:
+    def entity(self, key: str) -> str:
         return self.local(key)
 
-    def article(self, article_id: str) -> ox.NamedNode:
+    def article(self, article_id: str) -> str:
         return self.local("article/" + article_id)
 
-    def event(self, event_id: str) -> ox.NamedNode:
+    def event(self, event_id: str) -> str:
         return self.local("event/" + event_id)
 
 
-Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+Triple = tuple[str, str, str]  # subject, predicate, object in N-Triples form
 
 
-def _entity(m: Minter, e: Entity, article: ox.NamedNode,
+def _entity(m: Minter, e: Entity, article: str,
             aliases: tuple[str, ...]) -> Iterator[Triple]:
     node = m.entity(e.key)
     yield node, A, K[e.type]
@@ -109,11 +121,11 @@ def _entity(m: Minter, e: Entity, article: ox.NamedNode,
         if alias != e.label:
             yield node, ALT, text(alias)
     if e.wikidata:
-        yield node, SAME_AS, ox.NamedNode(str(WD) + e.wikidata)
+        yield node, SAME_AS, _n(str(WD) + e.wikidata)
     yield node, K["mentionedIn"], article
 
 
-def _event(m: Minter, ev: Event, article: ox.NamedNode) -> Iterator[Triple]:
+def _event(m: Minter, ev: Event, article: str) -> Iterator[Triple]:
     node = m.event(ev.id)
     yield node, A, K["Event"]
     yield node, K["eventType"], _n(PLOVER[ev.type])
@@ -128,12 +140,12 @@ def _event(m: Minter, ev: Event, article: ox.NamedNode) -> Iterator[Triple]:
         yield node, K["date"], date_literal(ev.date)
     if ev.date_text:
         yield node, K["dateText"], text(ev.date_text)
-    yield node, K["mode"], ox.Literal(ev.mode)
+    yield node, K["mode"], text(ev.mode)
     yield node, K["trigger"], text(ev.trigger)
     yield node, K["sentence"], text(ev.sentence_text)
     yield node, K["charStart"], integer(ev.trigger_start)
     yield node, K["charEnd"], integer(ev.trigger_end)
-    yield node, K["confidence"], ox.Literal(f"{ev.confidence:.2f}", datatype=XSD_DECIMAL)
+    yield node, K["confidence"], typed(f"{ev.confidence:.2f}", XSD_DECIMAL)
     yield node, K["sourceArticle"], article
     yield node, DERIVED, article
     if ev.mode in ("asserted", "historical"):
@@ -153,9 +165,9 @@ def article_triples(m: Minter, x: Extraction, entities: dict[str, Entity]) -> It
     if a.title:
         yield art, D_TITLE, text(a.title)
     if a.date:
-        yield art, D_DATE, ox.Literal(a.date.isoformat(), datatype=XSD_DATE)
+        yield art, D_DATE, typed(a.date.isoformat(), XSD_DATE)
     if a.url:
-        yield art, S_URL, ox.Literal(a.url, datatype=XSD_ANYURI)
+        yield art, S_URL, text(a.url)[:-1] + '"^^' + XSD_ANYURI
     if a.author:
         yield art, D_CREATOR, text(a.author)
     for local in x.entities:
@@ -196,12 +208,29 @@ def quads(extractions: Iterable[Extraction], entities: dict[str, Entity],
     m = Minter(base)
     dataset = ox.Store()
     union = ox.Store()
-    for x in extractions:
-        g = m.article(x.article.id)
-        triples = list(article_triples(m, x, entities))
-        dataset.extend(ox.Quad(s, p, o, g) for s, p, o in triples)
-        union.extend(ox.Quad(s, p, o) for s, p, o in triples)
+    for batch in _chunks(extractions, 64):
+        quads: list[str] = []
+        triples: list[str] = []
+        for x in batch:
+            g = m.article(x.article.id)
+            for s, p, o in article_triples(m, x, entities):
+                triple = f"{s} {p} {o}"
+                triples.append(triple + " .\n")
+                quads.append(f"{triple} {g} .\n")
+        dataset.bulk_load("".join(quads).encode("utf-8"), ox.RdfFormat.N_QUADS)
+        union.bulk_load("".join(triples).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
     return dataset, union
+
+
+def _chunks(items: Iterable[Extraction], size: int) -> Iterator[list[Extraction]]:
+    batch: list[Extraction] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def dump(store: ox.Store, path: str, fmt: ox.RdfFormat) -> None:
