@@ -131,7 +131,7 @@ def write_all(result: BuildResult, out: Path, *, html: bool = True) -> list[Path
     network = result.network(asserted_only=False)
     written = write_rdf(result, out) + write_tables(result, out) + write_network(network, out)
     if html:
-        page = view.render(network)
+        page = view.render(network, top=view.DEFAULT_TOP)
         atomic_write(out / "graph.html", lambda f: f.write(page))
         written.append(out / "graph.html")
     return written

@@ -24,6 +24,9 @@ NODE_STYLE = {
     "Person": ("#2f855a", "triangle"),
     "Place": ("#718096", "star"),
 }
+# The build's page shows at most this many entities, the most connected: the layout
+# stays interactive (see benchmarks/viewer_scale.py); `kg view` reaches the rest.
+DEFAULT_TOP = 500
 EDGE_COLOR = {
     "verbal cooperation": "#68d391",
     "material cooperation": "#2f855a",
@@ -108,10 +111,11 @@ def network_data(graph: nx.MultiDiGraph, *, top: int | None = None,
 def render(graph: nx.MultiDiGraph, **filters: object) -> str:
     """The whole page as a string, from the network of a build (all modes)."""
     nodes, edges = network_data(graph, **filters)  # type: ignore[arg-type]
+    total = sum(1 for n in graph if graph.degree(n) > 0)
     template = resources.files("kg").joinpath("templates", "viewer.html").read_text("utf-8")
     data = {"nodes": nodes, "edges": edges,
             "legend": {"nodes": NODE_STYLE, "edges": EDGE_COLOR},
-            "articles": graph.graph.get("articles", 0)}
+            "articles": graph.graph.get("articles", 0), "total": total}
     return (template.replace("/*VIS_CSS*/", _vis_asset("vis-network.css"))
             .replace("/*VIS_JS*/", _vis_asset("vis-network.min.js").replace("</script", "<\\/script"))
             .replace("/*DATA*/", _safe_json(data)))
