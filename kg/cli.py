@@ -27,14 +27,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.exports import write_all
     from kg.nlp import ModelNotFound
     from kg.pipeline import build
-    from kg.records import Article, Problem
+    from kg.records import Article, Notice, Problem
 
     started = time.perf_counter()
     items = list(ingest.read(args.paths))
     articles = [a for a in items if isinstance(a, Article)]
     problems = [p for p in items if isinstance(p, Problem)]
-    for p in problems:
-        print(f"kg: skipped {p.source}: {p.reason}", file=sys.stderr)
+    for item in items:
+        if isinstance(item, Problem):
+            print(f"kg: skipped {item.source}: {item.reason}", file=sys.stderr)
+        elif isinstance(item, Notice):
+            print(f"kg: note: {item.source}: {item.message}", file=sys.stderr)
     if not articles:
         _err("no usable article in " + ", ".join(map(str, args.paths)))
         return EXIT_ERROR

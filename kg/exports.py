@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -124,14 +125,25 @@ def write_network(g: nx.MultiDiGraph, out: Path) -> list[Path]:
 
 
 def write_all(result: BuildResult, out: Path, *, html: bool = True) -> list[Path]:
-    """Every output of a build into `out`."""
+    """Every output of a build into `out`, as one set: all files are written into a
+    staging folder first and moved into place only when every one of them is complete,
+    so a build that fails or is killed leaves the previous outputs as they were."""
     from kg import view
 
     out.mkdir(parents=True, exist_ok=True)
-    network = result.network(asserted_only=False)
-    written = write_rdf(result, out) + write_tables(result, out) + write_network(network, out)
-    if html:
-        page = view.render(network, top=view.DEFAULT_TOP)
-        atomic_write(out / "graph.html", lambda f: f.write(page))
-        written.append(out / "graph.html")
-    return written
+    for stale in out.glob(".kg-staging-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out))
+    try:
+        network = result.network(asserted_only=False)
+        written = (write_rdf(result, staging) + write_tables(result, staging)
+                   + write_network(network, staging))
+        if html:
+            page = view.render(network, top=view.DEFAULT_TOP)
+            atomic_write(staging / "graph.html", lambda f: f.write(page))
+            written.append(staging / "graph.html")
+        for path in written:
+            os.replace(path, out / path.name)
+        return [out / p.name for p in written]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -14,14 +14,18 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kg.records import Article, Problem
+from kg.records import Article, Notice, Problem
+
+Item = Article | Problem | Notice
 
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
             ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# A single article file larger than this is refused (JSON lines files are streamed and
+# may be of any size; each of their lines is held to the same limit).
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # spaCy's parser needs about 1 GB per 100,000 characters of one Doc: longer articles are
-# split at paragraph boundaries into parts of at most this size.
-MAX_ARTICLE_CHARS = 200_000
+# split at paragraph (else sentence, else word) boundaries into parts of at most this size.
+MAX_ARTICLE_CHARS = 100_000
 
 _HEADER_KEYS = {"url", "date", "title", "author", "byline", "source", "published"}
 _HEADER_LINE = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
@@ -29,7 +33,7 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|`)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff]")
 
 
 def article_id(text: str) -> str:
@@ -59,7 +63,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -140,75 +144,113 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
         else:
             break
         consumed = k + 1
-    body = "".join(pars[consumed * 2:]) if consumed else body
-    return meta, body.strip("\n")
+    rest = "".join(pars[consumed * 2:]) if consumed else body
+    # A text that is all head ("Iran threatened Israel"): its one line is the article.
+    return meta, (rest if rest.strip() else body).strip("\n")
 
 
-def _make(source: str, text: str, meta: dict[str, str]) -> Article | Problem:
+def split_long(text: str, limit: int = MAX_ARTICLE_CHARS) -> list[str]:
+    """Parts of at most `limit` characters, cut at a paragraph, sentence or word end."""
+    parts = []
+    while len(text) > limit:
+        window = text[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind(". ") + 1, 0)
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        if cut < limit // 2:
+            cut = limit
+        parts.append(text[:cut].strip())
+        text = text[cut:]
+    parts.append(text.strip())
+    return [p for p in parts if p]
+
+
+def _make(source: str, text: str, meta: dict[str, str]) -> Iterator[Item]:
     text = clean(text).strip()
     if not text:
-        return Problem(source, "no article text (empty after removing the header)")
-    if len(text) > MAX_ARTICLE_CHARS:
-        text = text[:MAX_ARTICLE_CHARS].rsplit("\n\n", 1)[0]
+        yield Problem(source, "no article text (empty after removing the header)")
+        return
     date_value = meta.get("date") or meta.get("published")
     url = meta.get("url") or meta.get("source") or None
-    return Article(id=article_id(text), source=source, text=text,
-                   title=(meta.get("title") or None), date=parse_date(date_value),
-                   url=url if url and re.match(r"^https?://\S+$", url) else None,
-                   author=meta.get("author") or meta.get("byline") or None)
+    parts = split_long(text)
+    if len(parts) > 1:
+        yield Notice(source, f"{len(text):,} characters: read as {len(parts)} parts of at most "
+                             f"{MAX_ARTICLE_CHARS:,}")
+    for n, part in enumerate(parts, start=1):
+        yield Article(id=article_id(part), source=source if len(parts) == 1
+                      else f"{source}#part{n}", text=part,
+                      title=(meta.get("title") or None), date=parse_date(date_value),
+                      url=url if url and re.match(r"^https?://\S+$", url) else None,
+                      author=meta.get("author") or meta.get("byline") or None)
 
 
-def _read_text(path: Path, text: str, markdown: bool) -> Article | Problem:
+def _read_text(path: Path, text: str, markdown: bool) -> Iterator[Item]:
     meta, body = split_front_matter(text)
     if markdown or "](" in body or "**" in body:
         body = _strip_markdown(body)
         if "title" in meta:
             meta["title"] = _strip_markdown(meta["title"])
-    return _make(str(path), body, meta)
+    yield from _make(str(path), body, meta)
 
 
-def _read_html(path: Path, html: str) -> Article | Problem:
+def _read_html(path: Path, html: str) -> Iterator[Item]:
     import trafilatura  # heavy: only for HTML inputs
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                       include_tables=False)
     if doc is None or not getattr(doc, "text", None):
-        return Problem(str(path), "no article text found in the HTML")
+        yield Problem(str(path), "no article text found in the HTML")
+        return
     meta = {k: str(v) for k in ("title", "date", "url", "author")
             if (v := getattr(doc, k, None))}
-    return _make(str(path), doc.text, meta)
+    yield from _make(str(path), doc.text, meta)
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[Article | Problem]:
-    for n, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        source = f"{path}:{n}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Problem(source, f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(record, dict):
-            yield Problem(source, "a JSON line must be an object with a \"text\" field")
-            continue
-        body = record.get("text") or record.get("body") or record.get("content")
-        if not isinstance(body, str):
-            yield Problem(source, "no \"text\" string in this JSON line")
-            continue
-        meta = {k: str(record[k]) for k in ("title", "url", "date", "author")
-                if isinstance(record.get(k), (str, int))}
-        yield _make(source, body, meta)
+def _read_jsonl(path: Path) -> Iterator[Item]:
+    """One article per line, streamed: the file may be of any size."""
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, start=1):
+            source = f"{path}:{n}"
+            if len(raw) > MAX_FILE_BYTES:
+                yield Problem(source, f"line of {len(raw) // 2**20} MiB; the limit is "
+                                      f"{MAX_FILE_BYTES // 2**20} MiB")
+                continue
+            line, _ = decode(raw)
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Problem(source, f"not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            if not isinstance(record, dict):
+                yield Problem(source, "a JSON line must be an object with a \"text\" field")
+                continue
+            body = record.get("text") or record.get("body") or record.get("content")
+            if not isinstance(body, str):
+                yield Problem(source, "no \"text\" string in this JSON line")
+                continue
+            meta = {k: str(record[k]) for k in ("title", "url", "date", "author")
+                    if isinstance(record.get(k), (str, int))}
+            yield from _make(source, body, meta)
 
 
-def read_file(path: Path) -> Iterator[Article | Problem]:
-    """Read one file into articles (several for JSON lines), or problems."""
+def read_file(path: Path) -> Iterator[Item]:
+    """Read one file into articles (several for JSON lines or long texts), notices and
+    problems."""
     kind = SUFFIXES.get(path.suffix.lower(), "text")
+    if kind == "jsonl":
+        try:
+            yield from _read_jsonl(path)
+        except OSError as exc:
+            yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
+        return
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            yield Problem(str(path), f"file is {size // 2**20} MiB; the limit is "
-                                     f"{MAX_FILE_BYTES // 2**20} MiB (split it into JSON lines)")
+            yield Problem(str(path), f"file is {size // 2**20} MiB; the limit for one article "
+                                     f"is {MAX_FILE_BYTES // 2**20} MiB (split it, e.g. into "
+                                     f"JSON lines)")
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -218,20 +260,18 @@ def read_file(path: Path) -> Iterator[Article | Problem]:
             (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         yield Problem(str(path), "binary file, not text")
         return
-    try:
-        text, _encoding = decode(data)
-    except UnicodeDecodeError:
-        yield Problem(str(path), "cannot decode the text (not UTF-8, UTF-16 or Latin-1)")
-        return
-    if kind == "jsonl":
-        yield from _read_jsonl(path, text)
-    elif kind == "html":
-        yield _read_html(path, text)
+    text, encoding = decode(data)
+    if encoding == "latin-1":
+        yield Notice(str(path), "not valid UTF-8: decoded as Latin-1")
+    elif encoding == "utf-16":
+        yield Notice(str(path), "decoded as UTF-16 (byte-order mark)")
+    if kind == "html":
+        yield from _read_html(path, text)
     else:
-        yield _read_text(path, text, markdown=kind == "markdown")
+        yield from _read_text(path, text, markdown=kind == "markdown")
 
 
-def read(paths: Iterable[str | Path]) -> Iterator[Article | Problem]:
+def read(paths: Iterable[str | Path]) -> Iterator[Item]:
     """Articles from files and folders; duplicates (same text) are reported once."""
     seen: dict[str, str] = {}
     for item in discover(paths):

@@ -10,6 +10,7 @@ fills in the rest.
 from __future__ import annotations
 
 import importlib.util
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -51,8 +52,10 @@ def default_model() -> str:
                         "with --model")
 
 
+@lru_cache(maxsize=2)
 def load(model: str | None = None) -> Language:
-    """The spaCy pipeline with the gazetteer's EntityRuler before the NER."""
+    """The spaCy pipeline with the gazetteer's EntityRuler before the NER (loaded once per
+    process and model)."""
     import spacy
 
     from kg.gazetteer import gazetteer

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kg import ingest
 from kg.entities import person_aliases
-from kg.records import Article, Entity, Extraction, Problem
+from kg.records import Article, Entity, Extraction, Notice, Problem
 from kg.config import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -27,11 +27,12 @@ class BuildResult:
 
     extractions: list[Extraction]
     entities: dict[str, Entity]
-    problems: list[Problem]
+    problems: list[Problem]  # inputs skipped, with the reason
     store: ox.Store  # all quads, one named graph per article
     union: ox.Store  # all triples once, in the default graph
     base: str
     timings: dict[str, float] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)  # inputs used, with a remark
 
     @property
     def graph(self) -> Graph:
@@ -139,9 +140,13 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
     timings: dict[str, float] = defaultdict(float)
     t0 = time.perf_counter()
     problems: list[Problem] = []
+    notices: list[Notice] = []
     good: list[Article] = []
     for item in (articles if articles is not None else ingest.read(paths)):
-        (problems if isinstance(item, Problem) else good).append(item)
+        if isinstance(item, Article):
+            good.append(item)
+        else:
+            (problems if isinstance(item, Problem) else notices).append(item)
     timings["ingest"] += time.perf_counter() - t0
 
     if n_process is None:
@@ -162,4 +167,5 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
     t0 = time.perf_counter()
     store, union = rdf.quads(extractions, entities, base)
     timings["rdf"] += time.perf_counter() - t0
-    return BuildResult(extractions, entities, problems, store, union, base, dict(timings))
+    return BuildResult(extractions, entities, problems, store, union, base, dict(timings),
+                       notices)

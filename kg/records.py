@@ -47,6 +47,14 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something the user should know about an input that was still used."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Mention:
     """A span of an article's text that refers to an entity."""
 
