@@ -45,7 +45,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                file=sys.stderr)
     try:
         result = build([], model=args.model, base=args.base, articles=articles,
-                       n_process=args.processes, progress=bar.update)
+                       n_process=args.processes, progress=bar.update,
+                       cache_dir=None if args.no_cache else Path(args.out))
     except (ModelNotFound, ValueError) as exc:
         _err(str(exc))
         return EXIT_ERROR
@@ -160,6 +161,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--processes", type=int, default=None,
                    help="parser processes (default: 2 for 200+ articles, else 1)")
     b.add_argument("--no-html", action="store_true", help="skip the viewer")
+    b.add_argument("--no-cache", action="store_true",
+                   help="parse every article again (by default the records of articles "
+                   "already extracted are kept in OUT/.kg-cache and reused)")
     b.set_defaults(func=cmd_build)
 
     q = sub.add_parser("query", help="run a read-only SPARQL query over a build",

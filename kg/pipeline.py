@@ -133,8 +133,13 @@ def merge(extractions: list[Extraction]) -> tuple[list[Extraction], dict[str, En
 def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = DEFAULT_BASE,
           n_process: int | None = None, batch_size: int = 16,
           progress: Callable[[int], None] | None = None,
-          articles: Iterable[Article] | None = None) -> BuildResult:
-    """Build the knowledge graph of the articles in `paths` (files or folders)."""
+          articles: Iterable[Article] | None = None,
+          cache_dir: Path | None = None) -> BuildResult:
+    """Build the knowledge graph of the articles in `paths` (files or folders).
+
+    With `cache_dir`, each article's records are kept there as they are made, and
+    articles already extracted by the same code and model are not parsed again."""
+    from kg import nlp as nlp_stage
     from kg import parallel, rdf
 
     timings: dict[str, float] = defaultdict(float)
@@ -149,17 +154,43 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
             (problems if isinstance(item, Problem) else notices).append(item)
     timings["ingest"] += time.perf_counter() - t0
 
-    if n_process is None:
-        n_process = 2 if len(good) >= 200 else 1
     extractions: list[Extraction] = []
+    todo = good
+    cache = None
+    if cache_dir is not None:
+        from kg.cache import Cache
+
+        t0 = time.perf_counter()
+        cache = Cache(cache_dir, model or nlp_stage.default_model())
+        todo = []
+        for a in good:
+            hit = cache.get(a)
+            if hit is None:
+                todo.append(a)
+            else:
+                extractions.append(hit)
+        if progress and extractions:
+            progress(len(extractions))
+        timings["cache"] += time.perf_counter() - t0
+    if n_process is None:
+        n_process = 2 if len(todo) >= 200 else 1
     t0 = time.perf_counter()
-    runner = parallel.run if n_process > 1 else parallel.run_here
-    for batch in runner(good, model=model, processes=n_process, batch_size=batch_size):
-        for item in batch:
-            (problems if isinstance(item, Problem) else extractions).append(item)
-        if progress:
-            progress(len(batch))
+    if todo:
+        runner = parallel.run if n_process > 1 else parallel.run_here
+        for batch in runner(todo, model=model, processes=n_process, batch_size=batch_size):
+            for item in batch:
+                if isinstance(item, Problem):
+                    problems.append(item)
+                    continue
+                extractions.append(item)
+                if cache is not None:
+                    cache.put(item)
+            if progress:
+                progress(len(batch))
     timings["parse + extract"] += time.perf_counter() - t0
+    # Input order, whatever came from the cache: the build is deterministic.
+    order = {a.id: n for n, a in enumerate(good)}
+    extractions.sort(key=lambda x: order[x.article.id])
 
     t0 = time.perf_counter()
     extractions, entities = merge(extractions)

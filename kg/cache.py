@@ -1,0 +1,78 @@
+"""Per-article extraction cache: re-running a build resumes where it stopped.
+
+Each article's records are kept as JSON under `<out>/.kg-cache/<fingerprint>/<id>.json`,
+written atomically as soon as the article is extracted. The fingerprint covers kg's
+code and data files and the spaCy model, so a change to any of them starts afresh;
+the same article (same text, same id) is never parsed twice with the same extractor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from kg.records import (Article, Entity, Event, Extraction, Mention, Relation, Sentence)
+
+
+def fingerprint(model: str) -> str:
+    """What the cached records depend on: kg's code and data, and the model's name."""
+    import spacy
+
+    h = hashlib.sha256(f"{model}|{spacy.__version__}".encode())
+    root = resources.files("kg")
+    for path in sorted(Path(str(root)).rglob("*")):
+        if path.suffix in (".py", ".json", ".tsv", ".html") and "__pycache__" not in path.parts:
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def to_json(x: Extraction) -> str:
+    d = dataclasses.asdict(x)
+    if x.article.date:
+        d["article"]["date"] = x.article.date.isoformat()
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+
+
+def from_json(text: str) -> Extraction:
+    d = json.loads(text)
+    a = d["article"]
+    article = Article(**{**a, "date": dt.date.fromisoformat(a["date"]) if a["date"] else None})
+    return Extraction(
+        article=article,
+        sentences=tuple(Sentence(**s) for s in d["sentences"]),
+        entities=tuple(Entity(**{**e, "aliases": tuple(e["aliases"])}) for e in d["entities"]),
+        mentions=tuple(Mention(**m) for m in d["mentions"]),
+        relations=tuple(Relation(**r) for r in d["relations"]),
+        events=tuple(Event(**{**e, "actors": tuple(e["actors"]), "targets": tuple(e["targets"])})
+                     for e in d["events"]),
+        notes=tuple(d.get("notes", ())))
+
+
+class Cache:
+    """The extraction cache of one output folder and one extractor fingerprint."""
+
+    def __init__(self, folder: Path, model: str):
+        self.dir = folder / ".kg-cache" / fingerprint(model)
+
+    def get(self, article: Article) -> Extraction | None:
+        path = self.dir / f"{article.id}.json"
+        try:
+            x = from_json(path.read_text("utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing, or damaged: extract again
+        # The same text may come from another file, or with other metadata: keep the new.
+        return dataclasses.replace(x, article=article) if x.article != article else x
+
+    def put(self, x: Extraction) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(to_json(x))
+        os.replace(tmp, self.dir / f"{x.article.id}.json")
