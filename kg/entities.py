@@ -25,6 +25,9 @@ LOCATIVE_PREPS = frozenset(_LEXICON["locative_prepositions"])
 PEOPLE_NOUNS = frozenset(_LEXICON["people_nouns"])
 STATE_ORGS: dict[str, str] = _LEXICON["state_organizations"]  # head noun -> label template
 PERSON_TITLES = frozenset(_LEXICON["person_prefix_titles"])
+PLACE_HEADS = frozenset(_LEXICON["place_heads"])
+ORG_SUFFIXES = frozenset(_LEXICON["organization_suffixes"])
+NOT_STATE_PREFIXES = frozenset(_LEXICON["not_state_prefixes"])
 STOP_NAMES = frozenset(_LEXICON["not_names"])
 _TITLE_HEADS = frozenset(h for h in load_data("titles.json")["heads"] if " " not in h)
 _NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
@@ -84,9 +87,8 @@ def _used_as_place(span: Span) -> bool:
     root = span.root
     if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
         return True
-    if root.dep_ == "appos" or (root.dep_ == "compound" and root.head.lower_ in
-                                ("region", "city", "area", "streets", "suburbs", "outskirts")):
-        return True
+    if root.dep_ in ("appos", "compound") and root.head.lower_ in PLACE_HEADS:
+        return True  # "the capital, Minsk", "the Kiev region"
     # A dateline: "GOYANG, South Korea –" or a place given with its country.
     return span.end < len(span.doc) and span.doc[span.end].text == "," and \
         span.end + 1 < len(span.doc) and span.doc[span.end + 1].ent_id_.startswith("country/")
@@ -95,6 +97,10 @@ def _used_as_place(span: Span) -> bool:
 def _demonym(resolved: Resolved, gaz: Gazetteer, span: Span, key: str) -> None:
     """A demonym: the state (or its forces), a state organization, or nobody."""
     root = span.root
+    doc = span.doc
+    if span.start >= 2 and doc[span.start - 1].text == "-" and \
+            doc[span.start - 2].lower_ in NOT_STATE_PREFIXES:
+        return  # "post-Soviet", "pro-Russian": a qualifier, not the state
     if root.dep_ in ("amod", "compound", "nmod") or (root.dep_ == "conj" and
                                                      root.head.dep_ in ("amod", "compound")):
         noun = root.head if root.dep_ != "conj" else root.head.head
@@ -130,14 +136,19 @@ def _state_org(resolved: Resolved, gaz: Gazetteer, owner: Span, noun: Token, key
 
 
 def _clean_name(span: Span) -> Span | None:
-    """Trim titles, determiners, possessives and quotes off a NER span."""
+    """Trim titles, determiners, possessives and quotes off a NER span; complete a
+    hyphenated name the NER cut short ("Moon Jae" of "Moon Jae-in")."""
     start, end = span.start, span.end
     doc = span.doc
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].is_lower:
+        end += 2
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct
                            or doc[start].text in PERSON_TITLES):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in
-                           ("'s", "’s", "of", "the", "and", "for", "in")):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s") or (
+            doc[end - 1].lower_ in ("of", "the", "and", "for", "in")
+            and doc[end - 2].whitespace_)):  # but "Moon Jae-in" keeps its "in"
         end -= 1
     if start >= end:
         return None
@@ -224,8 +235,8 @@ def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
     if type_ is None:
         return
     span = _clean_name(ent)
-    if span is None:
-        return
+    if span is None or any(t.i in resolved.by_token for t in span):
+        return  # already read from reference data or as a state organization
     if span.start > ent.start and doc_title(ent.doc[span.start - 1]) and type_ != "Person" \
             and len(span) >= 2 and all(t.text[:1].isupper() for t in span):
         type_ = "Person"  # "President Kassym-Jomart Tokayev" tagged ORG
@@ -255,15 +266,17 @@ def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
     if known is not None:
         _known(resolved, span, known)
         return
+    last = text.split()[-1]
+    if last in ORG_SUFFIXES and len(text.split()) > 1 or text in ORG_SUFFIXES:
+        type_ = "Organization"  # "Unitary Platform" tagged PERSON, "Future Forum" GPE
+    elif type_ == "Organization" and last in gaz.place_suffixes:
+        type_ = "Place"
     if type_ == "Person":
         if text in gaz.cities and " " not in text:
             resolved.add(span, "place/" + slug(text), text, "Place")
         elif all(t.is_alpha or t.text in "-.'’" for t in span):
             resolved.add(span, _person_key(text), text, "Person")
         return
-    last = text.split()[-1]
-    if type_ == "Organization" and last in gaz.place_suffixes:
-        type_ = "Place"
     if type_ == "Place" and ent.label_ == "FAC" and text not in gaz.cities:
         return
     resolved.add(span, f"{type_.lower()}/{slug(text)}", text, type_)
@@ -271,6 +284,15 @@ def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
 
 def _merge_person_names(resolved: Resolved) -> None:
     """"Putin" is Vladimir Putin once the full name is known in the article."""
+    # "Kassym-Jomart Tokayev" tagged ORG once, "Tokayev" PERSON later: a person.
+    singles = {d.label for d in resolved.entities.values()
+               if d.type == "Person" and " " not in d.label}
+    for d in list(resolved.entities.values()):
+        words = d.label.split()
+        if d.type in ("Organization", "Place") and d.key.startswith(("organization/", "place/")) \
+                and len(words) > 1 and words[-1] in singles and words[-1] not in ORG_SUFFIXES \
+                and all(w[:1].isupper() for w in words):
+            _retype(resolved, d, "Person")
     persons = [d for d in resolved.entities.values() if d.type == "Person"
                or (" " not in d.label and not d.key.startswith(("country/", "alliance/")))]
     full = [d for d in persons if " " in d.label and d.type == "Person"]
@@ -290,6 +312,15 @@ def _merge_person_names(resolved: Resolved) -> None:
         resolved.entities[new].aliases |= resolved.entities.pop(old).aliases
     resolved.mentions = [(s, e, remap.get(k, k)) for s, e, k in resolved.mentions]
     resolved.by_token = {i: remap.get(k, k) for i, k in resolved.by_token.items()}
+
+
+def _retype(resolved: Resolved, d: Draft, type_: str) -> None:
+    new = f"{type_.lower()}/{d.key.split('/', 1)[1]}"
+    resolved.entities.pop(d.key)
+    target = resolved.entities.setdefault(new, Draft(new, d.label, type_, d.wikidata))
+    target.aliases |= d.aliases
+    resolved.mentions = [(s, e, new if k == d.key else k) for s, e, k in resolved.mentions]
+    resolved.by_token = {i: new if k == d.key else k for i, k in resolved.by_token.items()}
 
 
 def records(resolved: Resolved, doc: Doc, sentence_of: dict[int, int]) -> tuple[
@@ -320,11 +351,18 @@ def person_aliases(entities: list[Entity]) -> dict[str, str]:
             words = tuple(e.label.split())
             for n in range(1, len(words)):
                 full[words[-n:]].add(e.key)
+    first: set[tuple[str, ...]] = set()  # name parts that begin a full name
+    for e in entities:
+        if e.type == "Person" and " " in e.label:
+            words = tuple(e.label.split())
+            first.update(words[:n] for n in range(1, len(words)))
     remap = {}
     for e in entities:
         if e.type != "Person":
             continue
-        targets = full.get(tuple(e.label.split()), set()) - {e.key}
-        if len(targets) == 1:
+        words = tuple(e.label.split())
+        targets = full.get(words, set()) - {e.key}
+        # "Kim" may be Kim Jong Un (family name first) as well as Duyeon Kim: leave it.
+        if len(targets) == 1 and words not in first:
             remap[e.key] = next(iter(targets))
     return remap

@@ -145,6 +145,11 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
             break
         consumed = k + 1
     rest = "".join(pars[consumed * 2:]) if consumed else body
+    # "By Alexander Winning and Tim Cocks" on the body's first line, above a dateline.
+    first, _, after = rest.lstrip().partition("\n")
+    if first.startswith("By ") and _looks_like_byline(first) and after.strip():
+        meta.setdefault("author", first[3:].strip())
+        rest = after
     # A text that is all head ("Iran threatened Israel"): its one line is the article.
     return meta, (rest if rest.strip() else body).strip("\n")
 

@@ -10,11 +10,13 @@ from .conftest import DEV
 
 # A little under what the extractor reaches today; raise them as it improves.
 FLOORS = {
-    "entities (typed)": 0.85,
-    "officialOf": 0.60,
-    "role": 0.85,
-    "event pairs": 0.38,
-    "typed events": 0.28,
+    "entities (typed)": 0.90,
+    "officialOf": 0.65,
+    "role": 0.92,
+    "memberOf": 0.80,
+    "locatedIn": 0.70,
+    "event pairs": 0.44,
+    "typed events": 0.33,
 }
 
 
