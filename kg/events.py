@@ -240,6 +240,9 @@ def _date_text(token: Token, res: Resolved) -> str | None:
     local = {t.i for t in _local(token)}
     best: Span | None = None
     for ent in res.sent(token).ents:
+        before = ent.doc[ent.start - 1].lower_ if ent.start else ""
+        if before in _NOT_WHEN:
+            continue  # "the biggest package since 2023": a bound, not the event's date
         if ent.label_ == "DATE" and ent.root.i in local:
             if best is None or abs(ent.root.i - token.i) < abs(best.root.i - token.i):
                 best = ent
@@ -345,6 +348,7 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
 
 
 _OBJECT_PREPS = ("to", "on", "against")
+_NOT_WHEN = frozenset({"since", "until", "till", "before", "after", "by"})
 _COPULAS = frozenset({"be", "remain", "become"})
 _ATTITUDES = frozenset({"concern", "worry", "fear", "believe", "think", "know", "expect",
                         "hope", "convince", "alarm"})
@@ -355,7 +359,7 @@ def _clause_targets(verb: Token, actors: list[str], args: _Args) -> list[str]:
     speak of themselves ("warned it will reimpose sanctions on Venezuela"), the objects."""
     out: list[str] = []
     for c in verb.children:
-        if c.dep_ != "ccomp":
+        if c.dep_ not in ("ccomp", "xcomp"):  # "threatening to shut its border with Belarus"
             continue
         # "claimed that Washington was concerned Russia could invade": the inner claim
         inner = [g for g in c.children if g.dep_ == "ccomp"]
@@ -368,7 +372,7 @@ def _clause_targets(verb: Token, actors: list[str], args: _Args) -> list[str]:
             for s in c.children:
                 if s.dep_ == "dobj":
                     out.extend(args.keys(s)[0])
-                    out.extend(args.prep_objects(s, _OBJECT_PREPS, ACTOR_TYPES))
+                    out.extend(args.prep_objects(s, _OBJECT_PREPS + ("with",), ACTOR_TYPES))
             out.extend(args.prep_objects(c, ("on", "against", "to", "with"), ACTOR_TYPES))
     return [k for k in dict.fromkeys(out) if k not in actors]
 
@@ -484,6 +488,12 @@ def extract(doc: Doc, res: Resolved) -> list[Draft]:
     return drafts
 
 
+# Interactions that are nothing without a recipient ("X held talks", "X praised"): kept
+# only when the text names one (or, for talks and agreements, several parties).
+NEEDS_TARGET = frozenset({"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "CONCEDE", "AID",
+                          "SANCTION"})
+
+
 def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
            sentence_of: dict[int, int], sentences: list[tuple[int, int]],
            doc: Doc) -> list:
@@ -509,6 +519,8 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
         targets = tuple(d.targets)
         if d.symmetric and not targets and len(actors) > 1:
             targets = actors
+        if not targets and d.type in NEEDS_TARGET:
+            continue
         ident = "|".join([article_id, str(start), d.type, ",".join(actors), ",".join(targets)])
         if ident in seen:
             continue
