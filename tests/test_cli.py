@@ -25,6 +25,15 @@ def test_help_does_not_load_spacy():
     assert out.stdout.split() == ["False", "False"]
 
 
+def test_query_does_not_load_spacy(seed_build):
+    _, out = seed_build
+    code = ("import sys; from kg.cli import main; "
+            f"main(['query', {str(out)!r}, 'ASK {{ ?s ?p ?o }}']); "
+            "print('spacy' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.split() == ["true", "False"], r.stderr
+
+
 def test_query_prints_a_table_csv_and_json(seed_build, capsys):
     _, out = seed_build
     q = "SELECT ?name WHERE { ?p kg:role \"Secretary of State\" ; rdfs:label ?name }"

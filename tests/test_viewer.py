@@ -337,3 +337,37 @@ def test_markup_in_articles_is_shown_as_text_and_never_runs(browser, tmp_path):
         assert_offline_and_clean(page)  # no alert() dialog, no CSP error, no request
     finally:
         page.close()
+
+
+def test_filters_and_neighbourhood_highlight(seed_build, browser):
+    _, out = seed_build
+    page = browser.open((out / "graph.html").as_uri())
+    try:
+        page.wait_for("window.kgReady === true")
+        hidden = ("edges.get({filter: e => e.hidden}).map(e => edgeById.get(e.id).type)")
+        before = page.evaluate(hidden)
+        assert "officialOf" not in before
+        # Untick one type: exactly its edges disappear.
+        page.evaluate("(() => { const box = typeBoxes.find(b => b.value === 'officialOf');"
+                      " box.checked = false; box.dispatchEvent(new Event('change')); })()")
+        after = page.evaluate(hidden)
+        assert set(after) - set(before) == {"officialOf"}
+        # Untick a class: its nodes disappear.
+        page.evaluate("(() => { const box = classBoxes.find(b => b.value === 'Person');"
+                      " box.checked = false; box.dispatchEvent(new Event('change')); })()")
+        assert page.evaluate("nodes.get({filter: n => n.hidden}).every(n => n.type === 'Person')"
+                             " && nodes.get({filter: n => n.hidden}).length > 3")
+        # A date range hides events outside it.
+        page.evaluate("(() => { const s = document.getElementById('since'); s.value = '2030';"
+                      " s.dispatchEvent(new Event('input')); })()")
+        assert page.evaluate("edges.get({filter: e => !e.hidden}).every("
+                             "e => edgeById.get(e.id).kind === 'relation' || "
+                             "!(edgeById.get(e.id).date || edgeById.get(e.id).article_date))")
+        # Clicking an entity greys out everything but its neighbourhood.
+        page.evaluate("highlight('alliance/nato')")
+        grey = page.evaluate("nodes.get({filter: n => n.color === '#e2e8f0'}).map(n => n.id)")
+        near = page.evaluate("network.getConnectedNodes('alliance/nato')")
+        assert grey and "alliance/nato" not in grey and not set(near) & set(grey)
+        assert_offline_and_clean(page)
+    finally:
+        page.close()
