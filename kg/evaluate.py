@@ -77,7 +77,7 @@ def _align(ours: list[Entity], gold: list[dict]) -> tuple[dict[str, str], Articl
     matched: dict[str, str] = {}
     for e in sorted(ours, key=lambda e: (-len(e.aliases), e.key)):
         candidates: list[dict] = []
-        for n in {e.label, *e.aliases}:
+        for n in sorted({e.label, *e.aliases}):
             candidates.extend(names.get(norm(n), []))
         if not candidates:
             report.scores["entities"].fp += 1
@@ -194,7 +194,7 @@ def score_article(x: Extraction, entities: dict[str, Entity], gold: dict) -> Art
                     e.type in {g["type"], *g.get("alt_types", [])}
                     for e in pairs[(g["actor"], g["target"])])}
     _score_matched("typed events", typed, gold_typed, hit_ours, hit_gold, report)
-    for pair in set(pairs) & set(gpairs):
+    for pair in sorted(set(pairs) & set(gpairs), key=str):
         gold_dates = {g["date"] for g in gpairs[pair]}
         ok = any(e.date in gold_dates for e in pairs[pair])
         report.dates.append(ok)

@@ -124,12 +124,13 @@ def write_network(g: nx.MultiDiGraph, out: Path) -> list[Path]:
     return written
 
 
-def write_all(result: BuildResult, out: Path, *, html: bool = True) -> list[Path]:
+def write_all(result: BuildResult, out: Path | str, *, html: bool = True) -> list[Path]:
     """Every output of a build into `out`, as one set: all files are written into a
     staging folder first and moved into place only when every one of them is complete,
     so a build that fails or is killed leaves the previous outputs as they were."""
     from kg import view
 
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".kg-staging-*"):  # left by a build that was killed
         shutil.rmtree(stale, ignore_errors=True)

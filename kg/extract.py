@@ -14,10 +14,15 @@ if TYPE_CHECKING:
 def extract(doc: Doc, article: Article) -> Extraction:
     """Entities, mentions, relations and events of one article."""
     resolved = entities.resolve(doc)
-    sentences = [(s.start_char, s.end_char) for s in resolved.sentences]
+    text = article.text  # the Doc's text; doc.text would rebuild it on every call
+    sentences = []
+    for s in resolved.sentences:  # without the blank lines a paragraph break leaves
+        start, end = s.start_char, s.end_char
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        sentences.append((start, end))
     sentence_of = resolved.sentence_of
     ents, mentions = entities.records(resolved, doc, sentence_of)
-    text = article.text  # the Doc's text; doc.text would rebuild it on every call
     rels = []
     for found in relations.extract(doc, resolved):
         n = sentence_of[found.start]

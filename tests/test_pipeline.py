@@ -142,3 +142,19 @@ def test_iris_are_minted_only_from_safe_names(seed_build):
         for term in (s, p, o):
             if isinstance(term, URIRef):
                 assert " " not in term and "<" not in term and '"' not in term
+
+
+def test_hard_wrapped_lines_stay_one_sentence():
+    from kg.ingest import article_id
+    from kg.pipeline import build
+    from kg.records import Article
+
+    text = ("Russian Foreign Minister Sergei Lavrov on Friday accused the United States of\n"
+            "stoking tensions in the Black Sea, and said Moscow would respond to any\n"
+            "provocation by NATO.")
+    result = build([], articles=[Article(article_id(text), "wrapped.txt", text)])
+    x = result.extractions[0]
+    assert len(x.sentences) == 1
+    assert ("person/sergei-lavrov", "officialOf", "country/rus") in {
+        (r.subject, r.predicate, r.object) for r in x.relations}
+    assert any(e.type == "ACCUSE" and e.targets == ("country/usa",) for e in x.events)
