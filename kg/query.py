@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.vocab import KG, ORG, PLOVER, SCHEMA
+from kg.rdf import PREFIXES as RDF_PREFIXES
 
-PREFIXES = {
-    "kg": str(KG._NS), "plover": str(PLOVER._NS), "org": str(ORG), "schema": str(SCHEMA),
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "owl": "http://www.w3.org/2002/07/owl#", "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/", "wd": "http://www.wikidata.org/entity/",
-}
+PREFIXES = {**RDF_PREFIXES, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
 _FORMATS = {".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE,
             ".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES}
 _UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\s+[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|"
@@ -124,7 +116,3 @@ def table(names: list[str], rows: list[list[str]]) -> str:
                              for c, w in zip(r, widths)).rstrip())
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
-
-
-def to_json_rows(names: list[str], rows: list[list[str]]) -> str:
-    return json.dumps([dict(zip(names, r)) for r in rows], ensure_ascii=False, indent=1)

@@ -180,22 +180,24 @@ def article_triples(m: Minter, x: Extraction, entities: dict[str, Entity]) -> It
         yield node, K["text"], text(men.text)
         yield node, K["charStart"], integer(men.start)
         yield node, K["charEnd"], integer(men.end)
-    roles: dict[str, str] = {}
+    roles: dict[str, set[str]] = {}
     for r in x.relations:
         if r.predicate == "role":
-            roles.setdefault(r.subject, r.object)
+            roles.setdefault(r.subject, set()).add(r.object)
     for r in x.relations:
         subj = m.entity(r.subject)
         if r.predicate == "role":
             yield subj, K["role"], text(r.object)
             continue
         yield subj, K[r.predicate], m.entity(r.object)
-        if r.predicate == "officialOf" and r.subject in roles:
-            # The W3C ORG way: the person holds a post in the organization.
-            post = m.local(f"post/{r.object}/{slug(roles[r.subject])}")
+        if r.predicate == "officialOf" and len(roles.get(r.subject, ())) == 1:
+            # The W3C ORG way: the person holds a post in the organization (written only
+            # when the article gives the person one title, so post and polity match).
+            (role,) = roles[r.subject]
+            post = m.local(f"post/{r.object}/{slug(role)}")
             yield post, A, POST
             yield post, POST_IN, m.entity(r.object)
-            yield post, PREF, text(roles[r.subject])
+            yield post, PREF, text(role)
             yield subj, HOLDS, post
     for ev in x.events:
         yield from _event(m, ev, art)

@@ -31,6 +31,7 @@ _POLITY_TYPES = ("Country", "Alliance", "Organization")
 _RELCL_VERBS = ("serve", "be", "become", "work", "act", "remain")
 _MEMBER_NOUNS = ("member", "ally", "membership", "signatory")
 _INCLUDE_VERBS = ("include", "comprise", "count")
+_FORMER = ("former", "ex", "erstwhile")
 _PLACE_NOUNS = ("capital", "city", "town", "village", "region", "province", "peninsula",
                 "port", "area", "district", "territory", "island", "state", "enclave")
 
@@ -142,6 +143,10 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
             role, leader = found
             lo = min([t.i for t in phrase] + [start])
             hi = max([t.i + 1 for t in phrase] + [end])
+            if any(t.lower_ in _FORMER for t in phrase):
+                # "a former Nigerian president": a past office, not a present tie
+                yield Found(key, "role", "Former " + role, lo, hi)
+                continue
             yield Found(key, "role", role, lo, hi)
             polities = [res.key_of(t) for t in phrase if res.key_of(t)]
             polity = next((p for p in polities if res.type_of(p) in _POLITY_TYPES), None)
