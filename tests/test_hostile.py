@@ -179,24 +179,9 @@ def _many_articles(folder: Path, n: int) -> None:
         (folder / f"a{i}.txt").write_text(f"{seed}\n\nCopy {i}.")
 
 
-def test_a_killed_build_leaves_the_previous_outputs(seed_build, tmp_path):
-    _, previous = seed_build
-    out = tmp_path / "out"
-    before = _copy_outputs(previous, out)
-    src = tmp_path / "in"
-    _many_articles(src, 60)
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(src), "--out", str(out),
-                             "--processes", "1"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    time.sleep(6)  # loading the model and parsing: well before the outputs are written
-    assert proc.poll() is None, "the build finished too early to be killed midway"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    after = {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()}
-    assert after == before
-
-
-def test_interrupt_is_a_message_not_a_traceback(seed_build, tmp_path):
+def _long_build_over_previous_outputs(seed_build, tmp_path: Path):
+    """A build of 60 articles started over an output folder that holds a previous build;
+    returns it six seconds in (model loaded, parsing), with the previous files."""
     _, previous = seed_build
     out = tmp_path / "out"
     before = _copy_outputs(previous, out)
@@ -206,11 +191,28 @@ def test_interrupt_is_a_message_not_a_traceback(seed_build, tmp_path):
                              "--processes", "1"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     time.sleep(6)
+    assert proc.poll() is None, "the build finished too early to be stopped midway"
+    return proc, out, before
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {f.name: f.read_bytes() for f in folder.iterdir() if f.is_file()}
+
+
+def test_a_killed_build_leaves_the_previous_outputs(seed_build, tmp_path):
+    proc, out, before = _long_build_over_previous_outputs(seed_build, tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert _files(out) == before
+
+
+def test_interrupt_is_a_message_not_a_traceback(seed_build, tmp_path):
+    proc, out, before = _long_build_over_previous_outputs(seed_build, tmp_path)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "interrupted" in err and "Traceback" not in err
-    assert {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()} == before
+    assert _files(out) == before
 
 
 def test_a_failure_while_writing_leaves_the_previous_outputs(seed_build, tmp_path,
@@ -225,6 +227,6 @@ def test_a_failure_while_writing_leaves_the_previous_outputs(seed_build, tmp_pat
     monkeypatch.setattr(exports, "write_network", broken)
     with pytest.raises(OSError):
         exports.write_all(result, out)
-    assert {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()} == before
+    assert _files(out) == before
     assert not list(out.glob(".kg-staging-*")), "staging folder left behind"
     assert os.listdir(out)
