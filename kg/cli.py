@@ -136,6 +136,26 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.query import QueryError
+    from kg.serve import server
+
+    try:
+        httpd = server(args.target, args.host, args.port)
+    except (QueryError, OSError) as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    host, port = httpd.server_address[:2]
+    print(f"SPARQL endpoint (read-only): http://{host}:{port}/sparql  (Ctrl-C to stop)")
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
+    return EXIT_OK
+
+
 def cmd_lexicon(args: argparse.Namespace) -> int:
     from collections import Counter
 
@@ -211,6 +231,17 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--top", type=int, help="keep the N most central entities")
     v.add_argument("--output", default="output/view.html")
     v.set_defaults(func=cmd_view)
+
+    sv = sub.add_parser("serve", help="serve a build as a read-only SPARQL endpoint",
+                        description="A SPARQL 1.1 Protocol endpoint at /sparql (GET and POST; "
+                        "JSON, XML, CSV, TSV results; CORS) over a build's output folder. "
+                        "Example: kg serve output/ --port 7878")
+    sv.add_argument("target", nargs="?", default="output",
+                    help="output folder or RDF file (default: output)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
+                    "127.0.0.1, this machine only)")
+    sv.add_argument("--port", type=int, default=7878)
+    sv.set_defaults(func=cmd_serve)
 
     lx = sub.add_parser("lexicon", help="report the event lexicon's coverage by PLOVER type")
     lx.set_defaults(func=cmd_lexicon)
