@@ -129,6 +129,21 @@ def _title_phrases(person: Span, res: Resolved) -> Iterator[list[Token]]:
                 yield list(child.subtree)
 
 
+def _only_country(res: Resolved, person: Span) -> str | None:
+    """The one country a sentence names, for a bare title ("President Ivan Duque"); none
+    if the sentence names several (then the title could belong to any of them)."""
+    sent = res.sent(person.root)
+    countries = {k for i in range(sent.start, sent.end)
+                 if (k := res.by_token.get(i)) and res.type_of(k) == "Country"}
+    # ... and it must come first: a country named after the person is mostly what the
+    # person acts on ("Lammy promised to bear down on the Kremlin").
+    first = {k for i in range(sent.start, person.start)
+             if (k := res.by_token.get(i)) and res.type_of(k) == "Country"}
+    if countries != first:
+        return None
+    return countries.pop() if len(countries) == 1 else None
+
+
 def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
     """role, officialOf and leaderOf from the title phrases linked to each person."""
     persons = sorted({(s, e, k) for s, e, k in res.mentions if res.type_of(k) == "Person"})
@@ -155,7 +170,10 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
                               and p != key), None)
                 if owner:
                     pending.append((key, owner, leader, lo, hi))
-                continue
+                    continue
+                polity = _only_country(res, person)
+                if polity is None:
+                    continue
             served.setdefault(key, polity)
             yield Found(key, "officialOf", polity, lo, hi)
             if leader:
