@@ -316,6 +316,8 @@ def _noun_entry(tok: Token) -> Entry | None:
 
 
 def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
+    if "speech" in entry.flags and tok.dep_ in ("acl", "amod"):
+        return None  # "waters claimed by Russia", "the alleged plot": not a speech act
     actors, targets, pron = args.subject(tok)
     direct_actor = bool(actors) and not pron
     type_ = entry.type
