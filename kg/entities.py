@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -282,6 +283,15 @@ def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
     resolved.add(span, f"{type_.lower()}/{slug(text)}", text, type_)
 
 
+def _same_names(a: list[str], b: list[str]) -> bool:
+    """Equal names, or one surname in two transliterations ("Yanukovych", "Yanukovich")."""
+    if a == b:
+        return True
+    if len(a) != 1 or len(b) != 1 or min(len(a[0]), len(b[0])) < 6 or a[0][:3] != b[0][:3]:
+        return False
+    return SequenceMatcher(None, a[0].lower(), b[0].lower()).ratio() >= 0.85
+
+
 def _merge_person_names(resolved: Resolved) -> None:
     """"Putin" is Vladimir Putin once the full name is known in the article."""
     # "Kassym-Jomart Tokayev" tagged ORG once, "Tokayev" PERSON later: a person.
@@ -300,12 +310,18 @@ def _merge_person_names(resolved: Resolved) -> None:
     for d in persons:
         words = d.label.split()
         candidates = {f.key for f in full if f.key != d.key and len(f.label.split()) > len(words)
-                      and f.label.split()[-len(words):] == words}
+                      and _same_names(f.label.split()[-len(words):], words)}
         # "Kim" could be Kim Jong Un (family name first) as well as Duyeon Kim.
         ambiguous = any(f.key != d.key and len(f.label.split()) > len(words)
                         and f.label.split()[:len(words)] == words for f in full)
         if len(candidates) == 1 and not ambiguous:
             remap[d.key] = candidates.pop()
+        elif not candidates and len(words) == 1:
+            # Family name first ("Xi" of Xi Jinping, "Moon" of Moon Jae-in), when only
+            # one full name begins with it.
+            first = {f.key for f in full if f.key != d.key and f.label.split()[0] == words[0]}
+            if len(first) == 1:
+                remap[d.key] = first.pop()
     if not remap:
         return
     for old, new in remap.items():

@@ -10,7 +10,7 @@ from .conftest import DEV
 
 # A little under what the extractor reaches today; raise them as it improves.
 FLOORS = {
-    "entities (typed)": 0.90,
+    "entities (typed)": 0.92,
     "officialOf": 0.72,
     "role": 0.92,
     "memberOf": 0.80,
