@@ -20,6 +20,7 @@ demo: install
 	$(BIN)/kg build seeds/ --out output/
 
 test: install
+	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/python -m pytest -q
 
 eval: install

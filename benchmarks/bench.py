@@ -48,9 +48,9 @@ def peak_mb() -> float:
 
 
 def bare_spacy(articles: list[Article], n_process: int, batch_size: int) -> float:
-    from kg.nlp import default_model
-
     import spacy
+
+    from kg.nlp import default_model
 
     nlp = spacy.load(default_model())
     t0 = time.perf_counter()

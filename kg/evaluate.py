@@ -140,8 +140,8 @@ def _score_matched(name: str, ours: set, gold: set, hit_ours: set, hit_gold: set
 
 def score_article(x: Extraction, entities: dict[str, Entity], gold: dict) -> ArticleReport:
     local = [entities.get(e.key, e) for e in x.entities]
-    local = [Entity(e.key, e.label, e.type, tuple(sorted(set(e.aliases) | set(l.aliases))))
-             for e, l in zip(local, x.entities)]
+    local = [Entity(e.key, e.label, e.type, tuple(sorted(set(e.aliases) | set(mine.aliases))))
+             for e, mine in zip(local, x.entities, strict=True)]
     mapping, report = _align(local, gold["entities"])
 
     def gid(key: str | None) -> str | None:

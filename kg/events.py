@@ -287,8 +287,8 @@ def _mode(verb: Token, actors: list[str], args: _Args) -> str:
 def _lemma(tok: Token) -> str:
     """The lexicon form of a verb: "reimpose" and "redeploy" act as "impose", "deploy"."""
     lemma = tok.lemma_.lower()
-    if lemma.startswith("re") and lemma not in LEXICON["verb"] and lemma not in \
-            LEXICON_LIGHT_PREPS and (lemma[2:] in LEXICON["verb"] or lemma[2:] in LEXICON_LIGHT_PREPS):
+    known = LEXICON["verb"].keys() | LEXICON_LIGHT_PREPS.keys()
+    if lemma.startswith("re") and lemma not in known and lemma[2:] in known:
         return lemma[2:]
     return lemma
 
@@ -440,7 +440,8 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
     if any(c.lower_ in _HYPO_MODIFIERS and c.dep_ == "amod" for c in tok.children) \
             and d.mode == "asserted":
         d.mode = "hypothetical"
-    d.date_text = _date_text(tok, args.res) or (_date_text(anchor, args.res) if verb is not None else None)
+    d.date_text = _date_text(tok, args.res) or (
+        _date_text(anchor, args.res) if verb is not None else None)
     d.confidence = 0.45 + 0.15 * bool(targets) + 0.1 * (verb is not None) - 0.1 * pron
     return d
 

@@ -144,7 +144,8 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
         if short and _YEAR.search(plain) and len(plain) < 40 and "date" not in meta \
                 and parse_date(plain):
             meta["date"] = plain
-        elif "title" not in meta and (heading or (short and not plain.endswith((".", "\u201d", '"')))):
+        elif "title" not in meta and (
+                heading or (short and not plain.endswith((".", "\u201d", '"')))):
             meta["title"] = plain
         elif "title" in meta and "author" not in meta and _looks_like_byline(plain):
             meta["author"] = plain.removeprefix("By ").removeprefix("by ")

@@ -10,8 +10,8 @@ fills in the rest.
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.records import Article

@@ -1,7 +1,8 @@
 """Parse and extract in worker processes, handing back only the small records.
 
-Each worker loads the spaCy pipeline once (the parent never loads it), parses a batch of articles and runs the
-extractors on the Docs where they are, so no Doc is ever serialized between processes
+Each worker loads the spaCy pipeline once (the parent never loads it), parses a batch
+of articles and runs the extractors on the Docs where they are, so no Doc is ever
+serialized between processes
 (spaCy's own `n_process` sends every Doc back to the parent). Batches come back in
 input order, so the build is deterministic.
 """

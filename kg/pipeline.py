@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import ingest
+from kg.config import DEFAULT_BASE
 from kg.entities import person_aliases
 from kg.records import Article, Entity, Extraction, Notice, Problem
-from kg.config import DEFAULT_BASE
 
 if TYPE_CHECKING:
     import networkx as nx

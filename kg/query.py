@@ -109,10 +109,10 @@ def table(names: list[str], rows: list[list[str]]) -> str:
     cells = [[shorten(c) for c in row] for row in rows]
     widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
     widths = [min(w, 60) for w in widths]
-    line = "  ".join(n.ljust(w) for n, w in zip(names, widths))
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
     for r in cells:
         out.append("  ".join((c if len(c) <= w else c[:w - 1] + "…").ljust(w)
-                             for c, w in zip(r, widths)).rstrip())
+                             for c, w in zip(r, widths, strict=True)).rstrip())
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"

@@ -3,8 +3,9 @@
 Each article's triples are written as N-Quads text (terms in their N-Triples form) and
 bulk-loaded into in-memory Oxigraph stores, which deduplicate them and serialize
 Turtle, TriG and N-Quads quickly; making one Python object per term would cost more
-than everything else in this stage. rdflib views are made on demand for notebook users. IRIs are minted only from entity keys (already slugs), article and
-event hashes, never from raw text. Literals are typed so that every store accepts them:
+than everything else in this stage. rdflib views are made on demand for notebook users.
+IRIs are minted only from entity keys (already slugs), article and event hashes, never
+from raw text. Literals are typed so that every store accepts them:
 partial dates as xsd:gYear / xsd:gYearMonth, confidences as xsd:decimal.
 """
 

@@ -148,7 +148,7 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
     """role, officialOf and leaderOf from the title phrases linked to each person."""
     persons = sorted({(s, e, k) for s, e, k in res.mentions if res.type_of(k) == "Person"})
     served: dict[str, str] = {}
-    pending: list[tuple[str, str, bool, int, int]] = []
+    pending: list[tuple[str, str, int, int]] = []
     for start, end, key in persons:
         person = doc[start:end]
         for phrase in _title_phrases(person, res):
@@ -169,7 +169,7 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
                 owner = next((p for p in polities if res.type_of(p) == "Person"
                               and p != key), None)
                 if owner:
-                    pending.append((key, owner, leader, lo, hi))
+                    pending.append((key, owner, lo, hi))
                     continue
                 polity = _only_country(res, person)
                 if polity is None:
@@ -185,7 +185,7 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
                 served.setdefault(key, owner)
                 yield Found(key, "officialOf", owner, start - 2, end)
     # "Biden's national security adviser": the polity of the possessor.
-    for key, owner, leader, lo, hi in pending:
+    for key, owner, lo, hi in pending:
         if owner in served:
             yield Found(key, "officialOf", served[owner], lo, hi)
 
@@ -233,7 +233,8 @@ def memberships(doc: Doc, res: Resolved) -> Iterator[Found]:
                 if child.dep_ == "poss":
                     owner = res.key_of(child)
                     if owner is None and child.lower_ in ("its", "their"):
-                        owner = next((res.key_of(t) for t in reversed(doc[res.sent(tok).start:child.i])
+                        before = doc[res.sent(tok).start:child.i]
+                        owner = next((res.key_of(t) for t in reversed(before)
                                       if res.key_of(t) and res.type_of(res.key_of(t)) in
                                       members_types), None)
                     if owner and res.type_of(owner) in members_types:

@@ -103,7 +103,7 @@ def network_data(graph: nx.MultiDiGraph, *, top: int | None = None,
                       "type": d["type"], "aliases": d["aliases"], "wikidata": d["wikidata"],
                       "mentions": d["mentions"], "articles": d["articles"],
                       "roles": [r for r in d.get("roles", "").split("; ") if r]})
-    for e, pe in zip(edges, net.edges):
+    for e, pe in zip(edges, net.edges, strict=True):
         e.update(color=pe["color"], label=pe["label"], dashes=pe["dashes"])
     return nodes, edges
 
@@ -116,8 +116,9 @@ def render(graph: nx.MultiDiGraph, **filters: object) -> str:
     data = {"nodes": nodes, "edges": edges,
             "legend": {"nodes": NODE_STYLE, "edges": EDGE_COLOR},
             "articles": graph.graph.get("articles", 0), "total": total}
+    script = _vis_asset("vis-network.min.js").replace("</script", "<\\/script")
     return (template.replace("/*VIS_CSS*/", _vis_asset("vis-network.css"))
-            .replace("/*VIS_JS*/", _vis_asset("vis-network.min.js").replace("</script", "<\\/script"))
+            .replace("/*VIS_JS*/", script)
             .replace("/*DATA*/", _safe_json(data)))
 
 

@@ -43,7 +43,8 @@ def test_markdown_links_and_headings(tmp_path):
 
 def test_json_lines_with_a_broken_line(tmp_path):
     f = tmp_path / "a.jsonl"
-    f.write_text(json.dumps({"text": "Russia attacked Ukraine.", "title": "T", "date": "2022-02-24"})
+    first = {"text": "Russia attacked Ukraine.", "title": "T", "date": "2022-02-24"}
+    f.write_text(json.dumps(first)
                  + "\n{not json\n" + json.dumps({"title": "no text"}) + "\n"
                  + json.dumps({"text": "NATO met in Brussels."}) + "\n")
     arts, problems = _read(f)
@@ -65,7 +66,8 @@ def test_html_is_extracted_without_scripts(tmp_path):
 
 
 def test_encodings(tmp_path):
-    (tmp_path / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + "Kyiv is in Ukraine.".encode("utf-16-le"))
+    (tmp_path / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE +
+                                         "Kyiv is in Ukraine.".encode("utf-16-le"))
     (tmp_path / "latin1.txt").write_bytes("Macron met Merkel in Orléans.".encode("latin-1"))
     (tmp_path / "bom.txt").write_bytes(codecs.BOM_UTF8 + "Zero\u200bwidth.".encode())
     arts, problems = _read(tmp_path)

@@ -138,7 +138,8 @@ def build_in_subprocess(paths: list[Path], out: Path, hash_seed: str) -> subproc
 def assert_same_bytes(paths: list[Path], tmp_path: Path) -> None:
     """Build `paths` twice at once, in fresh interpreters with different string hashes."""
     outs = [tmp_path / "hash-1", tmp_path / "hash-2"]
-    procs = [build_in_subprocess(paths, out, seed) for out, seed in zip(outs, ("1", "2"))]
+    procs = [build_in_subprocess(paths, out, seed)
+             for out, seed in zip(outs, ("1", "2"), strict=True)]
     for proc in procs:
         stdout, stderr = proc.communicate(timeout=300)
         assert proc.returncode == 0, stdout + stderr

@@ -22,8 +22,8 @@ import pyoxigraph as ox
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
 from rdflib import namespace as rns  # XSD via rns: pytest probes globals, XSD warns on that
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS
 
 from kg.records import (
