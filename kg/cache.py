@@ -63,8 +63,7 @@ def from_json(text: str) -> Extraction:
         mentions=tuple(Mention(**m) for m in d["mentions"]),
         relations=tuple(Relation(**r) for r in d["relations"]),
         events=tuple(Event(**{**e, "actors": tuple(e["actors"]), "targets": tuple(e["targets"])})
-                     for e in d["events"]),
-        notes=tuple(d.get("notes", ())))
+                     for e in d["events"]))
 
 
 class Cache:

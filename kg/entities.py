@@ -10,7 +10,6 @@ country, of people no entity) and canonicalises the rest (persons by full name).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
@@ -158,7 +157,7 @@ def _clean_name(span: Span) -> Span | None:
     return out
 
 
-def doc_title(tok: Token) -> bool:
+def _is_title(tok: Token) -> bool:
     return tok.text in PERSON_TITLES or tok.lower_ in _TITLE_HEADS
 
 
@@ -238,7 +237,7 @@ def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
     span = _clean_name(ent)
     if span is None or any(t.i in resolved.by_token for t in span):
         return  # already read from reference data or as a state organization
-    if span.start > ent.start and doc_title(ent.doc[span.start - 1]) and type_ != "Person" \
+    if span.start > ent.start and _is_title(ent.doc[span.start - 1]) and type_ != "Person" \
             and len(span) >= 2 and all(t.text[:1].isupper() for t in span):
         type_ = "Person"  # "President Kassym-Jomart Tokayev" tagged ORG
     # "Kazakh President Kassym-Jomart Tokayev" tagged as one ORG: the name follows the title.
@@ -292,6 +291,23 @@ def _same_names(a: list[str], b: list[str]) -> bool:
     return SequenceMatcher(None, a[0].lower(), b[0].lower()).ratio() >= 0.85
 
 
+def full_name_for(key: str, words: tuple[str, ...],
+                  fulls: list[tuple[str, tuple[str, ...]]]) -> str | None:
+    """The one full name that a shorter name stands for, or None if none or several.
+
+    "Putin" ends "Vladimir Putin" (also under another transliteration); "Xi" begins
+    "Xi Jinping" (family name first). "Kim" with both Duyeon Kim and Kim Jong Un around
+    is left alone."""
+    longer = [(k, w) for k, w in fulls if k != key and len(w) > len(words)]
+    ends = {k for k, w in longer if _same_names(list(w[-len(words):]), list(words))}
+    begins = {k for k, w in longer if w[:len(words)] == words}
+    if len(ends) == 1 and not begins:
+        return ends.pop()
+    if not ends and len(words) == 1 and len(begins) == 1:
+        return begins.pop()
+    return None
+
+
 def _merge_person_names(resolved: Resolved) -> None:
     """"Putin" is Vladimir Putin once the full name is known in the article."""
     # "Kassym-Jomart Tokayev" tagged ORG once, "Tokayev" PERSON later: a person.
@@ -305,23 +321,10 @@ def _merge_person_names(resolved: Resolved) -> None:
             _retype(resolved, d, "Person")
     persons = [d for d in resolved.entities.values() if d.type == "Person"
                or (" " not in d.label and not d.key.startswith(("country/", "alliance/")))]
-    full = [d for d in persons if " " in d.label and d.type == "Person"]
-    remap: dict[str, str] = {}
-    for d in persons:
-        words = d.label.split()
-        candidates = {f.key for f in full if f.key != d.key and len(f.label.split()) > len(words)
-                      and _same_names(f.label.split()[-len(words):], words)}
-        # "Kim" could be Kim Jong Un (family name first) as well as Duyeon Kim.
-        ambiguous = any(f.key != d.key and len(f.label.split()) > len(words)
-                        and f.label.split()[:len(words)] == words for f in full)
-        if len(candidates) == 1 and not ambiguous:
-            remap[d.key] = candidates.pop()
-        elif not candidates and len(words) == 1:
-            # Family name first ("Xi" of Xi Jinping, "Moon" of Moon Jae-in), when only
-            # one full name begins with it.
-            first = {f.key for f in full if f.key != d.key and f.label.split()[0] == words[0]}
-            if len(first) == 1:
-                remap[d.key] = first.pop()
+    fulls = [(d.key, tuple(d.label.split())) for d in persons
+             if " " in d.label and d.type == "Person"]
+    remap = {d.key: target for d in persons
+             if (target := full_name_for(d.key, tuple(d.label.split()), fulls))}
     if not remap:
         return
     for old, new in remap.items():
@@ -360,25 +363,8 @@ def records(resolved: Resolved, doc: Doc, sentence_of: dict[int, int]) -> tuple[
 
 
 def person_aliases(entities: list[Entity]) -> dict[str, str]:
-    """Across a build: map short person keys to the one full name that ends with them."""
-    full: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for e in entities:
-        if e.type == "Person" and " " in e.label:
-            words = tuple(e.label.split())
-            for n in range(1, len(words)):
-                full[words[-n:]].add(e.key)
-    first: set[tuple[str, ...]] = set()  # name parts that begin a full name
-    for e in entities:
-        if e.type == "Person" and " " in e.label:
-            words = tuple(e.label.split())
-            first.update(words[:n] for n in range(1, len(words)))
-    remap = {}
-    for e in entities:
-        if e.type != "Person":
-            continue
-        words = tuple(e.label.split())
-        targets = full.get(words, set()) - {e.key}
-        # "Kim" may be Kim Jong Un (family name first) as well as Duyeon Kim: leave it.
-        if len(targets) == 1 and words not in first:
-            remap[e.key] = next(iter(targets))
-    return remap
+    """Across a build: map short person keys to the one full name they stand for."""
+    fulls = [(e.key, tuple(e.label.split())) for e in entities
+             if e.type == "Person" and " " in e.label]
+    return {e.key: target for e in entities if e.type == "Person"
+            if (target := full_name_for(e.key, tuple(e.label.split()), fulls))}

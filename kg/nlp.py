@@ -93,8 +93,8 @@ def load(model: str | None = None) -> Language:
     return nlp
 
 
-def parse(nlp: Language, articles: Iterable[Article], *, n_process: int = 1,
+def parse(nlp: Language, articles: Iterable[Article], *,
           batch_size: int = 32) -> Iterator[tuple[Doc, Article]]:
     """Parse articles as a stream; the Docs are handed on one by one, never all held."""
     pairs = ((a.text, a) for a in articles)
-    yield from nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size)
+    yield from nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)

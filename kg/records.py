@@ -7,7 +7,7 @@ frozen records, and everything downstream (merge, RDF, views, eval) reads only t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ENTITY_TYPES = ("Country", "Alliance", "Organization", "Person", "Place")
 ACTOR_TYPES = ("Country", "Alliance", "Organization", "Person")
@@ -127,4 +127,3 @@ class Extraction:
     mentions: tuple[Mention, ...]
     relations: tuple[Relation, ...]
     events: tuple[Event, ...]
-    notes: tuple[str, ...] = field(default=())
