@@ -28,6 +28,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.nlp import ModelNotFound
     from kg.pipeline import build
     from kg.records import Article, Notice, Problem
+    from kg.store import StoreError
 
     started = time.perf_counter()
     out = Path(args.out)
@@ -50,9 +51,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     bar = tqdm(total=len(articles), unit="article", disable=None if len(articles) >= 20 else True,
                file=sys.stderr)
     try:
+        cache = Path(args.store or args.out)
         result = build([], model=args.model, base=args.base, articles=articles,
                        n_process=args.processes, progress=bar.update,
-                       cache_dir=None if args.no_cache else Path(args.out))
+                       cache_dir=None if args.no_cache else cache, store=args.store)
+    except StoreError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
     except (ModelNotFound, ValueError, OSError) as exc:
         _err(str(exc))
         return EXIT_ERROR
@@ -74,6 +79,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"{s['articles']} articles, {s['entities']} entities, {s['facts']} facts, "
           f"{s['events']} events, {s['triples']} triples in {s['seconds']} s"
           + (f"; {len(result.problems)} skipped" if result.problems else ""))
+    if result.added is not None:
+        print(f"added {result.added} articles to the store {args.store}/"
+              + (f" ({result.known} already there, left as they were)" if result.known else ""))
     print(f"wrote {', '.join(p.name for p in written)} to {out}/")
     return EXIT_SKIPPED if result.problems else EXIT_OK
 
@@ -140,8 +148,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kg.query import QueryError
     from kg.serve import server
 
+    given = [t for t in (args.target, args.store, args.out) if t is not None]
+    if len(given) > 1:
+        _err("give one of TARGET, --store DIR or --out DIR")
+        return EXIT_ERROR
     try:
-        httpd = server(args.target, args.host, args.port)
+        httpd = server(given[0] if given else "output", args.host, args.port)
     except (QueryError, OSError) as exc:
         _err(str(exc))
         return EXIT_ERROR
@@ -194,6 +206,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--processes", type=int, default=None,
                    help="worker processes that parse and extract (default: 2 for 200+ "
                    "articles, else 1)")
+    b.add_argument("--store", metavar="DIR", help="add the articles to a persistent graph "
+                   "store in DIR (made if new): only articles not yet in it are parsed, "
+                   "their entities merge with the stored ones, and OUT gets the outputs of "
+                   "everything in the store")
     b.add_argument("--no-html", action="store_true", help="skip the viewer")
     b.add_argument("--no-cache", action="store_true",
                    help="parse every article again (by default the records of articles "
@@ -204,7 +220,8 @@ def parser() -> argparse.ArgumentParser:
                        description="Run SPARQL over an output folder (or an RDF file); the "
                        "prefixes kg:, plover:, rdfs:, skos:, org:, xsd: ... are predefined. "
                        "Example: kg query output/ \"SELECT ?p ?role WHERE { ?p kg:role ?role }\"")
-    q.add_argument("target", help="output folder or .trig/.ttl/.nq/.nt file")
+    q.add_argument("target", help="output folder, store folder (kg build --store) or "
+                   ".trig/.ttl/.nq/.nt file")
     q.add_argument("sparql", help="the query, @file to read it from a file, or - for stdin")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     q.set_defaults(func=cmd_query)
@@ -237,8 +254,10 @@ def parser() -> argparse.ArgumentParser:
                         description="A SPARQL 1.1 Protocol endpoint at /sparql (GET and POST; "
                         "JSON, XML, CSV, TSV results; CORS) over a build's output folder. "
                         "Example: kg serve output/ --port 7878")
-    sv.add_argument("target", nargs="?", default="output",
-                    help="output folder or RDF file (default: output)")
+    sv.add_argument("target", nargs="?", default=None,
+                    help="output folder, store folder or RDF file (default: output)")
+    sv.add_argument("--store", metavar="DIR", help="serve a persistent store (kg build --store)")
+    sv.add_argument("--out", metavar="DIR", help="serve an output folder")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
                     "127.0.0.1, this machine only)")
     sv.add_argument("--port", type=int, default=7878)

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Dataset, Graph
 
+    from kg.store import GraphStore
+
 
 @dataclass
 class BuildResult:
@@ -33,6 +35,8 @@ class BuildResult:
     base: str
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)  # inputs used, with a remark
+    added: int | None = None  # with a store: the articles this build added to it
+    known: int = 0  # with a store: input articles it already held (left as they were)
 
     @property
     def graph(self) -> Graph:
@@ -134,11 +138,30 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
           n_process: int | None = None, batch_size: int = 16,
           progress: Callable[[int], None] | None = None,
           articles: Iterable[Article] | None = None,
-          cache_dir: Path | None = None) -> BuildResult:
+          cache_dir: Path | None = None, store: Path | str | None = None) -> BuildResult:
     """Build the knowledge graph of the articles in `paths` (files or folders).
 
     With `cache_dir`, each article's records are kept there as they are made, and
-    articles already extracted by the same code and model are not parsed again."""
+    articles already extracted by the same code and model are not parsed again.
+    With `store`, the articles are added to a persistent store (see `kg.store`), and
+    the result holds everything in it."""
+    if store is not None:
+        from kg.rdf import Minter
+        from kg.store import GraphStore
+
+        Minter(base)  # a bad --base fails before the store is touched
+        with GraphStore(store, base) as graph_store:
+            return _build(paths, model=model, base=base, n_process=n_process,
+                          batch_size=batch_size, progress=progress, articles=articles,
+                          cache_dir=cache_dir, graph_store=graph_store)
+    return _build(paths, model=model, base=base, n_process=n_process, batch_size=batch_size,
+                  progress=progress, articles=articles, cache_dir=cache_dir)
+
+
+def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_process: int | None,
+           batch_size: int, progress: Callable[[int], None] | None,
+           articles: Iterable[Article] | None, cache_dir: Path | None,
+           graph_store: GraphStore | None = None) -> BuildResult:
     from kg import nlp as nlp_stage
     from kg import parallel, rdf
 
@@ -154,6 +177,13 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
         else:
             (problems if isinstance(item, Problem) else notices).append(item)
     timings["ingest"] += time.perf_counter() - t0
+    known = 0
+    if graph_store is not None:
+        fresh = [a for a in good if a.id not in graph_store]
+        known = len(good) - len(fresh)
+        if progress and known:
+            progress(known)
+        good = fresh
 
     extractions: list[Extraction] = []
     todo = good
@@ -193,6 +223,12 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
     order = {a.id: n for n, a in enumerate(good)}
     extractions.sort(key=lambda x: order[x.article.id])
 
+    if graph_store is not None:
+        t0 = time.perf_counter()
+        snap = graph_store.add(extractions)
+        timings["merge + rdf (store)"] += time.perf_counter() - t0
+        return BuildResult(snap.extractions, snap.entities, problems, snap.quads, snap.union,
+                           base, dict(timings), notices, added=snap.added, known=known)
     t0 = time.perf_counter()
     extractions, entities = merge(extractions)
     timings["merge"] += time.perf_counter() - t0

@@ -1,6 +1,7 @@
 """Read-only SPARQL over a build's output, with Oxigraph (pyoxigraph).
 
-The output folder's `graph.trig` is loaded with one named graph per article; queries see
+A store made by `kg build --store` is opened read-only in place; an output folder's
+`graph.trig` is loaded into memory. Both hold one named graph per article; queries see
 the union of all articles as their default graph, and `GRAPH ?article { ... }` reaches
 one article's facts. Updates are refused: pyoxigraph's query entry point only parses
 queries, and we say so before it does.
@@ -29,8 +30,16 @@ class QueryError(ValueError):
 
 
 def open_store(target: str | Path) -> ox.Store:
-    """An in-memory store holding a build's output folder, or one RDF file."""
+    """The store of `kg build --store`, read-only; or an in-memory store holding a build's
+    output folder, or one RDF file."""
+    from kg.store import StoreError, is_store, open_quads
+
     path = Path(target)
+    if path.is_dir() and is_store(path):
+        try:
+            return open_quads(path)
+        except (StoreError, OSError) as exc:
+            raise QueryError(str(exc)) from None
     if path.is_dir():
         path = path / "graph.trig"
         if not path.exists():

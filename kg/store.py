@@ -1,0 +1,246 @@
+"""A persistent graph store for incremental builds (`kg build --store DIR`).
+
+DIR holds generations of two on-disk Oxigraph stores, `quads` (one named graph per
+article) and `union` (every triple once, in the default graph), each generation with a
+manifest of its articles; `records/` keeps every article's extraction records, and
+`CURRENT` names the live generation.
+
+A build copies the live generation (a RocksDB checkpoint: hard links, not a copy of the
+data), changes the copy, and switches `CURRENT` by an atomic rename, so a build that
+fails or is killed leaves the store as it was. Only new articles are parsed. Entities are
+merged across the whole store, so an old article's graph is rewritten when its merged
+content changes ("Putin" there is now known as Vladimir Putin), and only then; an article
+already in the store changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.records import Entity, Extraction
+
+FORMAT = "kg-store/1"
+_CHUNK = 64  # articles per bulk load
+
+
+class StoreError(ValueError):
+    """The folder is not a usable kg store; the message says why and what to do."""
+
+
+@dataclass
+class Snapshot:
+    """The store's content after a build: every article's merged records and the RDF."""
+
+    extractions: list[Extraction]
+    entities: dict[str, Entity]
+    quads: ox.Store
+    union: ox.Store
+    added: int  # new articles
+    rewritten: int  # old articles whose graph changed with the merge
+
+
+def is_store(folder: Path) -> bool:
+    return (folder / "CURRENT").is_file()
+
+
+def open_quads(folder: Path) -> ox.Store:
+    """The live named graphs of a store, read-only (for `kg query` and `kg serve`)."""
+    return ox.Store.read_only(str(_live(folder) / "quads"))
+
+
+def _live(folder: Path) -> Path:
+    try:
+        name = (folder / "CURRENT").read_text("utf-8").strip()
+    except OSError as exc:
+        raise StoreError(f"{folder}: not a kg store ({exc.strerror or exc})") from None
+    if not name.startswith("gen-") or not (folder / name / "manifest.json").is_file():
+        raise StoreError(f"{folder}: damaged kg store: CURRENT names {name!r}, which is missing")
+    return folder / name
+
+
+class GraphStore:
+    """One store folder, locked for writing while it is open."""
+
+    def __init__(self, folder: Path | str, base: str):
+        self.folder = Path(folder)
+        self.base = base
+        self._lock: int | None = None
+
+    def __enter__(self) -> GraphStore:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def open(self) -> None:
+        folder = self.folder
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(f"{folder}: not a folder")
+        if folder.is_dir() and not is_store(folder) and any(
+                p.name not in (".lock", "records", ".kg-cache") and not p.name.startswith("gen-")
+                for p in folder.iterdir()):
+            raise StoreError(f"{folder}: not a kg store, and not empty; give a new or empty "
+                             "folder to start a store")
+        folder.mkdir(parents=True, exist_ok=True)
+        self._lock = _lock(folder / ".lock")
+        self.manifest = self._read_manifest()
+        if self.manifest["base"] != self.base:
+            self.close()
+            raise StoreError(f"{folder}: this store's IRIs are under {self.manifest['base']}; "
+                             f"build with --base {self.manifest['base']} or use another store")
+        live = self.manifest.get("generation")
+        for stale in folder.glob("gen-*"):  # left by a build that failed or was killed
+            if stale.name != live:
+                shutil.rmtree(stale, ignore_errors=True)
+        self.digests: dict[str, str] = dict(self.manifest["articles"])
+
+    def close(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # releases the lock
+            self._lock = None
+
+    def _read_manifest(self) -> dict:
+        if not is_store(self.folder):
+            return {"format": FORMAT, "base": self.base, "generation": None, "articles": []}
+        live = _live(self.folder)
+        try:
+            manifest = json.loads((live / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{live}: unreadable manifest: {exc}") from None
+        if manifest.get("format") != FORMAT:
+            raise StoreError(f"{self.folder}: a store of format {manifest.get('format')!r}; "
+                             f"this kg reads {FORMAT}")
+        return manifest
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self.digests
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+    def _record_path(self, article_id: str) -> Path:
+        return self.folder / "records" / f"{article_id}.json"
+
+    def records(self) -> Iterator[Extraction]:
+        """The extraction records of the articles in the store, in the order they came."""
+        from kg.cache import from_json
+
+        for article_id in self.digests:
+            path = self._record_path(article_id)
+            try:
+                yield from_json(path.read_text("utf-8"))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise StoreError(f"{path}: unreadable article record ({exc}); the store is "
+                                 "damaged: rebuild it from the articles") from None
+
+    def add(self, new: list[Extraction]) -> Snapshot:
+        """Add new articles' records (ones already in the store are left out), merge
+        entities over the whole store, and commit a new generation if anything changed."""
+        from kg.pipeline import merge
+        from kg.rdf import Minter, article_triples
+
+        new = [x for x in new if x.article.id not in self.digests]
+        new = list({x.article.id: x for x in new}.values())
+        merged, entities = merge([*self.records(), *new])
+        m = Minter(self.base)
+        digests: dict[str, str] = {}
+        changed: dict[str, list[str]] = {}  # article id -> its triples, N-Triples lines
+        for x in merged:
+            lines = sorted({f"{s} {p} {o}" for s, p, o in article_triples(m, x, entities)})
+            digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:32]
+            digests[x.article.id] = digest
+            if self.digests.get(x.article.id) != digest:
+                changed[x.article.id] = lines
+        if changed:
+            self._commit(new, changed, digests, m)
+        live = _live(self.folder)
+        return Snapshot(merged, entities, ox.Store.read_only(str(live / "quads")),
+                        ox.Store.read_only(str(live / "union")), added=len(new),
+                        rewritten=len(changed) - len(new))
+
+    def _commit(self, new: list[Extraction], changed: dict[str, list[str]],
+                digests: dict[str, str], m) -> None:
+        from kg.cache import to_json
+
+        live = self.manifest["generation"]
+        number = int(live[4:]) + 1 if live else 1
+        gen = self.folder / f"gen-{number:06d}"
+        shutil.rmtree(gen, ignore_errors=True)
+        gen.mkdir()
+        if live:
+            for part in ("quads", "union"):
+                ox.Store.read_only(str(self.folder / live / part)).backup(str(gen / part))
+        quads, union = ox.Store(str(gen / "quads")), ox.Store(str(gen / "union"))
+        stale: set[tuple] = set()
+        for article_id in changed:
+            if article_id in self.digests:
+                g = ox.NamedNode(m.article(article_id)[1:-1])
+                stale.update((q.subject, q.predicate, q.object)
+                             for q in quads.quads_for_pattern(None, None, None, g))
+                quads.remove_graph(g)
+        ids = list(changed)
+        for i in range(0, len(ids), _CHUNK):
+            qs, ts = [], []
+            for article_id in ids[i:i + _CHUNK]:
+                g = m.article(article_id)
+                for line in changed[article_id]:
+                    qs.append(f"{line} {g} .\n")
+                    ts.append(f"{line} .\n")
+            quads.bulk_load("".join(qs).encode("utf-8"), ox.RdfFormat.N_QUADS)
+            union.bulk_load("".join(ts).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+        for s, p, o in sorted(stale, key=str):
+            # A triple of an old graph stays in the union while some article still says it.
+            if next(quads.quads_for_pattern(s, p, o, None), None) is None:
+                union.remove(ox.Quad(s, p, o, ox.DefaultGraph()))
+        quads.flush()
+        union.flush()
+        del quads, union  # closes the databases before the switch
+        records = self.folder / "records"
+        records.mkdir(exist_ok=True)
+        for x in new:
+            _atomic_text(self._record_path(x.article.id), to_json(x))
+        manifest = {"format": FORMAT, "base": self.base, "generation": gen.name,
+                    "articles": [[k, digests[k]] for k in digests]}
+        _atomic_text(gen / "manifest.json", json.dumps(manifest, indent=0) + "\n")
+        _atomic_text(self.folder / "CURRENT", gen.name + "\n")  # the switch
+        self.manifest, self.digests = manifest, dict(manifest["articles"])
+        if live:
+            shutil.rmtree(self.folder / live, ignore_errors=True)
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _lock(path: Path) -> int:
+    """An exclusive lock on the store: two builds must not write it at once."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    with contextlib.suppress(ImportError):
+        import fcntl
+
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise StoreError(f"{path.parent}: another build is writing to this store") from None
+    return fd
