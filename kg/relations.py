@@ -24,7 +24,7 @@ HEADS: dict[str, bool] = _TITLES["heads"]
 MODIFIERS = frozenset(_TITLES["modifiers"])
 OF_WORDS = frozenset(w for phrase in _TITLES["of_words"] for w in phrase.split())
 SKIP = frozenset(_TITLES["skip"])
-HEAD_WORDS = frozenset(w for h in HEADS for w in h.replace("-", " - ").split())
+HEAD_WORDS = frozenset(w for h in HEADS for w in h.replace("-", " - ").split()) - {"in"}
 TITLE_WORDS = HEAD_WORDS | MODIFIERS | OF_WORDS | {"of", "-"}
 _NOT_LEADER_PREFIX = ("deputy", "vice", "assistant", "under", "associate")
 _POLITY_TYPES = ("Country", "Alliance", "Organization")
@@ -32,6 +32,7 @@ _RELCL_VERBS = ("serve", "be", "become", "work", "act", "remain")
 _MEMBER_NOUNS = ("member", "ally", "membership", "signatory")
 _INCLUDE_VERBS = ("include", "comprise", "count")
 _FORMER = ("former", "ex", "erstwhile")
+_ANAPHORS = ("country", "nation", "state", "kingdom", "republic")
 _PLACE_NOUNS = ("capital", "city", "town", "village", "region", "province", "peninsula",
                 "port", "area", "district", "territory", "island", "state", "enclave")
 
@@ -52,6 +53,12 @@ def _title_case(words: list[str]) -> str:
                     for w in words).replace(" - ", "-")
 
 
+def _is_title_word(tok: Token) -> bool:
+    """A word that may belong to a title ("in" only inside "commander-in-chief")."""
+    return tok.lower_ in TITLE_WORDS or (tok.lower_ == "in" and 0 < tok.i < len(tok.doc) - 1
+                                         and tok.nbor(-1).text == tok.nbor(1).text == "-")
+
+
 def _role(tokens: list[Token], res: Resolved) -> tuple[str, bool] | None:
     """The role title read off a title phrase, and whether it heads the polity."""
     words: list[str] = []
@@ -59,7 +66,9 @@ def _role(tokens: list[Token], res: Resolved) -> tuple[str, bool] | None:
         low = tok.lower_
         if res.key_of(tok) or low in SKIP or tok.dep_ == "case" or low in ("'s", "’s"):
             continue  # the polity and its possessive are not part of the title
-        if low in TITLE_WORDS:
+        if words and words[-1] == "of" and low not in OF_WORDS:
+            break  # "Head of the Presidential Guard": the rest names the polity
+        if _is_title_word(tok):
             words.append(low)
     while words and words[-1] in ("of", "-"):
         words.pop()
@@ -97,7 +106,8 @@ def _title_phrases(person: Span, res: Resolved) -> Iterator[list[Token]]:
         key = res.key_of(tok)
         if key and res.type_of(key) == "Person":
             break
-        if low in TITLE_WORDS or low in SKIP or key or low in ("'s", "’s") or tok.tag_ == "POS":
+        if _is_title_word(tok) or low in SKIP or key or low in ("'s", "’s") or \
+                tok.tag_ == "POS" or _key(tok, res):
             left.insert(0, tok)
             i -= 1
             continue
@@ -110,8 +120,14 @@ def _title_phrases(person: Span, res: Resolved) -> Iterator[list[Token]]:
         if child.dep_ == "appos" and child.lower_ in TITLE_WORDS:
             yield list(child.subtree)
     # "the head of Ukraine's intelligence, Kirill Budanov"
-    if root.dep_ == "appos" and root.head.lower_ in TITLE_WORDS:
-        yield [t for t in root.head.subtree if t.i < person.start]
+    # (the parse may hang the name on the object: "the head of Kenya's Service, X")
+    title = root.head
+    while root.dep_ == "appos" and not _is_title_word(title) and title.dep_ == "pobj" and \
+            title.head.lower_ == "of" and title.head.head.i < title.i:
+        title = title.head.head
+    if root.dep_ == "appos" and _is_title_word(title):
+        own = {t.i for t in root.subtree}  # "..., General Abdourahamane Tchiani"
+        yield [t for t in title.subtree if t.i < person.start and t.i not in own]
     # "Nuland, who now serves as Biden's undersecretary of state"
     for child in root.children:
         if child.dep_ == "relcl" and child.lemma_ in _RELCL_VERBS:
@@ -144,11 +160,161 @@ def _only_country(res: Resolved, person: Span) -> str | None:
     return countries.pop() if len(countries) == 1 else None
 
 
+def _antecedent_country(res: Resolved, tok: Token, back: int = 2) -> str | None:
+    """What "the country" in "the country's president" stands for: the last country
+    named before it, in its sentence or the `back` sentences before; none if the
+    nearest sentence naming a country names several."""
+    n = res.sentence_of[tok.i]
+    for m in range(n, max(-1, n - back - 1), -1):
+        sent = res.sentences[m]
+        keys = [k for i in range(sent.start, min(sent.end, tok.i))
+                if (k := res.by_token.get(i)) and res.type_of(k) == "Country"]
+        if keys:
+            return keys[-1] if m == n or len(set(keys)) == 1 else None
+    return None
+
+
+def _key(tok: Token, res: Resolved) -> str | None:
+    """The entity a token stands for; "the country('s)" for the country it refers to."""
+    key = res.key_of(tok)
+    if key is None and tok.lower_ in _ANAPHORS and tok.i + 1 < len(tok.doc) and \
+            tok.nbor(1).lower_ in ("'s", "’s") and tok.i > 0 and tok.nbor(-1).lower_ == "the":
+        key = _antecedent_country(res, tok)
+    return key
+
+
+def _is_polity(key: str | None, res: Resolved) -> bool:
+    return res.type_of(key) in _POLITY_TYPES
+
+
+def _polity(phrase: list[Token], res: Resolved) -> str | None:
+    """The polity a title phrase names, read off the parse.
+
+    The object of "of" (or of "at"/"for" for an organization) after a title word comes
+    first: "Head of Niger's Presidential Guard" is the Guard's, "Minister of Foreign
+    Affairs of Ukraine" Ukraine's; "head of Ukraine's intelligence" is Ukraine's, the
+    possessor of an object that names nothing. Else the last polity named before the
+    title ("Niger's Presidential Guard chief"), else any polity in the phrase."""
+    inside = {t.i for t in phrase}
+    for tok in phrase:
+        if tok.lower_ not in TITLE_WORDS:
+            continue
+        for prep in tok.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("of", "at", "for") or \
+                    prep.i not in inside:
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                key = _key(obj, res)
+                if _is_polity(key, res) and (prep.lower_ == "of" or
+                                             res.type_of(key) != "Country"):
+                    return key
+                if prep.lower_ == "of" and key is None:
+                    owners = [k for c in obj.children if c.dep_ in ("poss", "amod", "compound")
+                              and _is_polity(k := _key(c, res), res)]
+                    if owners:
+                        return owners[0]
+    heads = [t.i for t in phrase if t.lower_ in HEAD_WORDS and not _key(t, res)]
+    if heads:
+        before = [k for t in phrase if t.i < heads[0] and _is_polity(k := _key(t, res), res)]
+        if before:
+            return before[-1]
+    return next((k for t in phrase if _is_polity(k := _key(t, res), res)), None)
+
+
+def _containers(org: str, phrase: list[Token], res: Resolved) -> list[str]:
+    """The polities an organization named in a title phrase belongs to, as the text says:
+    "Niger's Presidential Guard", "the Authority ... of the ECOWAS"."""
+    out: list[str] = []
+    doc = phrase[0].doc
+    for t in [t for t in phrase if res.key_of(t) == org]:
+        for c in t.children:
+            objs = [c] if c.dep_ in ("poss", "amod", "compound", "nmod") else \
+                [o for o in c.children if o.dep_ == "pobj"] if c.dep_ == "prep" \
+                and c.lower_ == "of" else []
+            for o in objs:
+                k = res.key_of(o)
+                if k and k != org and res.type_of(k) in ("Country", "Alliance") and k not in out:
+                    out.append(k)
+        # a demonym inside the organization's name: "the Russian Defence Ministry"
+        if t.i > 0 and (k := res.key_of(doc[t.i - 1])) and k != org and \
+                res.type_of(k) == "Country" and k not in out:
+            out.append(k)
+    return out
+
+
+def _where_country(person: Span, res: Resolved) -> str | None:
+    """"Armenia, where Prime Minister Nikol Pashinyan has ...": the place the clause is
+    about is the polity of a bare title whose holder is its subject."""
+    root = person.root
+    verb = root.head
+    if root.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "relcl":
+        return None
+    if not any(c.dep_ == "advmod" and c.lower_ == "where" for c in verb.children):
+        return None
+    key = res.key_of(verb.head)
+    return key if res.type_of(key) == "Country" else None
+
+
+@dataclass
+class _Holder:
+    """A person's title as found at one mention, and the polity it names, if any."""
+
+    key: str
+    role: str
+    leader: bool
+    polity: str | None
+    start: int
+    end: int
+
+
+def _named_titles(doc: Doc, res: Resolved) -> Iterator[tuple[Token, list[Token]]]:
+    """Title noun phrases that name no person: "the American president", "the
+    President of Kazakhstan", "the country's prime minister"."""
+    for tok in doc:
+        if tok.lower_ not in HEAD_WORDS or tok.pos_ not in ("NOUN", "PROPN") or \
+                res.key_of(tok) or tok.dep_ in ("compound", "amod", "appos", "conj"):
+            continue
+        if tok.i + 1 < len(doc) and (doc[tok.i + 1].lower_ in HEAD_WORDS or
+                                     res.key_of(doc[tok.i + 1])):
+            continue  # not the head of its phrase ("President Biden", "prime minister")
+        if any(c.dep_ == "appos" for c in tok.children) or tok.head.dep_ == "appos" and \
+                tok.dep_ == "appos":
+            continue
+        left = [t for t in tok.subtree if t.i <= tok.i]
+        if not left or left[0].lower_ != "the" and left[0].dep_ != "poss":
+            continue  # a definite description only
+        ofs = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+               for t in c.subtree]
+        phrase = left + ofs
+        if any(res.type_of(res.key_of(t)) == "Person" for t in phrase):
+            continue
+        yield tok, phrase
+
+
+def _coreferent(res: Resolved, persons: list[tuple[int, int, str]], tok: Token,
+                holders: dict[str, list[_Holder]], role: str) -> str | None:
+    """The person a title description refers back to: the person mentioned last before
+    it (in its sentence or the two before), if that person holds the same title."""
+    n = res.sentence_of[tok.i]
+    lo = res.sentences[max(0, n - 2)].start
+    before = [(s, k) for s, _e, k in persons if lo <= s < tok.left_edge.i]
+    if not before:
+        return None
+    key = max(before)[1]
+    if any(h.role == role for h in holders.get(key, [])):
+        return key
+    return None
+
+
 def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
-    """role, officialOf and leaderOf from the title phrases linked to each person."""
+    """role, officialOf and leaderOf from the title phrases linked to each person, and
+    from title descriptions that refer back to one ("the American president")."""
     persons = sorted({(s, e, k) for s, e, k in res.mentions if res.type_of(k) == "Person"})
     served: dict[str, str] = {}
     pending: list[tuple[str, str, int, int]] = []
+    holders: dict[str, list[_Holder]] = {}
     for start, end, key in persons:
         person = doc[start:end]
         for phrase in _title_phrases(person, res):
@@ -163,21 +329,25 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
                 yield Found(key, "role", "Former " + role, lo, hi)
                 continue
             yield Found(key, "role", role, lo, hi)
-            polities = [res.key_of(t) for t in phrase if res.key_of(t)]
-            polity = next((p for p in polities if res.type_of(p) in _POLITY_TYPES), None)
+            polity = _polity(phrase, res)
+            extra = _containers(polity, phrase, res) \
+                if res.type_of(polity) == "Organization" else []
             if polity is None:
-                owner = next((p for p in polities if res.type_of(p) == "Person"
-                              and p != key), None)
+                owner = next((k for t in phrase if (k := res.key_of(t))
+                              and res.type_of(k) == "Person" and k != key), None)
                 if owner:
                     pending.append((key, owner, lo, hi))
                     continue
-                polity = _only_country(res, person)
-                if polity is None:
-                    continue
+                polity = _where_country(person, res) or _only_country(res, person)
+            holders.setdefault(key, []).append(_Holder(key, role, leader, polity, lo, hi))
+            if polity is None:
+                continue
             served.setdefault(key, polity)
             yield Found(key, "officialOf", polity, lo, hi)
             if leader:
                 yield Found(key, "leaderOf", polity, lo, hi)
+            for other in extra:
+                yield Found(key, "officialOf", other, lo, hi)
         # "Belarus's Alexander Lukashenko": a country's own person, title or not.
         if start >= 2 and doc[start - 1].tag_ == "POS":
             owner = res.key_of(doc[start - 2])
@@ -188,6 +358,23 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
     for key, owner, lo, hi in pending:
         if owner in served:
             yield Found(key, "officialOf", served[owner], lo, hi)
+    # "President Donald Trump ... the American president tweeted": the polity is given
+    # by a description that refers back to a person whose title named none.
+    for tok, phrase in _named_titles(doc, res):
+        if any(t.lower_ in _FORMER for t in phrase) or (found := _role(phrase, res)) is None:
+            continue
+        role, leader = found
+        polity = _polity(phrase, res)
+        if polity is None:
+            continue
+        key = _coreferent(res, persons, tok, holders, role)
+        if key is None or key in served:
+            continue
+        served[key] = polity
+        lo, hi = phrase[0].i, phrase[-1].i + 1
+        yield Found(key, "officialOf", polity, lo, hi)
+        if leader:
+            yield Found(key, "leaderOf", polity, lo, hi)
 
 
 def _np_entities(token: Token, res: Resolved, types: tuple[str, ...]) -> list[str]:

@@ -1,0 +1,95 @@
+"""Officials, their roles and polities: one small sentence per pattern, with the cases
+where no relation may be drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def relations_of():
+    from kg import entities, nlp, relations
+
+    model = nlp.load()
+
+    def run(text: str) -> set[tuple[str, str, str]]:
+        doc = model(text)
+        res = entities.resolve(doc)
+        return {(f.subject, f.predicate, f.object) for f in relations.extract(doc, res)}
+
+    return run
+
+
+def test_polity_as_adjective_and_possessive_each_to_its_own_person(relations_of):
+    rels = relations_of("Ukraine's foreign minister Dmytro Kuleba met German Foreign Minister "
+                        "Annalena Baerbock in Kiev.")
+    assert ("person/dmytro-kuleba", "officialOf", "country/ukr") in rels
+    assert ("person/annalena-baerbock", "officialOf", "country/deu") in rels
+    assert ("person/dmytro-kuleba", "officialOf", "country/deu") not in rels
+    assert ("person/annalena-baerbock", "officialOf", "country/ukr") not in rels
+    assert ("person/dmytro-kuleba", "leaderOf", "country/ukr") not in rels
+
+
+def test_polity_in_an_of_phrase_after_the_title(relations_of):
+    rels = relations_of("Dmytro Kuleba, the Minister of Foreign Affairs of Ukraine, met "
+                        "reporters.")
+    assert ("person/dmytro-kuleba", "role", "Minister of Foreign Affairs") in rels
+    assert ("person/dmytro-kuleba", "officialOf", "country/ukr") in rels
+
+
+def test_head_of_an_agency_leads_the_agency_not_the_country(relations_of):
+    rels = relations_of("On Monday, the head of Kenya's National Intelligence Service, "
+                        "Noordin Haji, met reporters.")
+    agency = next(o for s, p, o in rels if p == "leaderOf")
+    assert agency.startswith("organization/")
+    assert ("person/noordin-haji", "officialOf", agency) in rels
+    assert ("person/noordin-haji", "officialOf", "country/ken") in rels  # the agency's owner
+    assert ("person/noordin-haji", "leaderOf", "country/ken") not in rels
+    assert ("person/noordin-haji", "role", "Head") in rels
+
+
+def test_commander_in_chief_is_one_title(relations_of):
+    rels = relations_of("Commander-in-chief Valery Zaluzhny said the front was stable.")
+    assert ("person/valery-zaluzhny", "role", "Commander-in-chief") in rels
+
+
+def test_country_where_the_official_acts(relations_of):
+    rels = relations_of("Talks resumed in Chile, where President Gabriel Boric has promised "
+                        "a new constitution.")
+    assert ("person/gabriel-boric", "officialOf", "country/chl") in rels
+    assert ("person/gabriel-boric", "leaderOf", "country/chl") in rels
+
+
+def test_former_office_holder_is_no_official(relations_of):
+    rels = relations_of("The summit moved to Peru, where former President Pedro Castillo "
+                        "was arrested.")
+    assert ("person/pedro-castillo", "role", "Former President") in rels
+    assert not any(p in ("officialOf", "leaderOf") for _, p, _ in rels)
+
+
+def test_the_countrys_president(relations_of):
+    rels = relations_of("Protesters marched in Peru on Sunday. The country's president "
+                        "Dina Boluarte called for calm.")
+    assert ("person/dina-boluarte", "officialOf", "country/per") in rels
+
+
+def test_the_countrys_president_with_two_countries_before_is_left_open(relations_of):
+    rels = relations_of("Protesters marched in Peru and Chile on Sunday. The country's "
+                        "president Dina Boluarte called for calm.")
+    assert ("person/dina-boluarte", "role", "President") in rels
+    assert not any(p == "officialOf" for _, p, _ in rels)
+
+
+def test_polity_from_a_later_description_of_the_same_person(relations_of):
+    rels = relations_of("Prime Minister Fumio Kishida met Chinese officials. The Japanese "
+                        "prime minister said the talks were useful.")
+    assert ("person/fumio-kishida", "officialOf", "country/jpn") in rels
+    assert ("person/fumio-kishida", "leaderOf", "country/jpn") in rels
+    assert ("person/fumio-kishida", "officialOf", "country/chn") not in rels
+
+
+def test_a_description_refers_to_the_last_person_named_only(relations_of):
+    # The Ukrainian president is Zelensky, named last; Macron's title names no country.
+    rels = relations_of("President Emmanuel Macron met Volodymyr Zelensky on Monday. The "
+                        "Ukrainian president thanked him for the aid.")
+    assert not any(p == "officialOf" for _, p, _ in rels)
