@@ -33,6 +33,13 @@ def load_data(name: str) -> dict:
     return json.loads(resources.files("kg.data").joinpath(name).read_text("utf-8"))
 
 
+def wikidata_ids() -> dict[str, str]:
+    """ISO alpha-3 code -> Wikidata Q-id of each state (kg/data/wikidata.tsv)."""
+    text = resources.files("kg.data").joinpath("wikidata.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {row[0]: row[1] for row in rows}
+
+
 @dataclass(frozen=True)
 class Known:
     """A canonical entity known from reference data."""
@@ -99,6 +106,7 @@ def gazetteer() -> Gazetteer:
     extra = load_data("countries.json")
     places = load_data("places.json")
     territories = set(places["territories"])
+    qids = wikidata_ids()
 
     for c in sorted(countryinfo.all_countries(), key=lambda c: c.info()["name"]):
         info = c.info()
@@ -112,7 +120,8 @@ def gazetteer() -> Gazetteer:
             continue
         alts = [a for a in info.get("altSpellings") or [] if len(a) > 3 and a.isascii()
                 or a in ("US", "UK", "UAE")]
-        gaz.add(Known(key, name, "Country"), [name, *alts, *extra["aliases"].get(code, [])])
+        gaz.add(Known(key, name, "Country", qids.get(code)),
+                [name, *alts, *extra["aliases"].get(code, [])])
         demonym = info.get("demonym") or ""
         if demonym:
             gaz.demonym_of[key] = demonym
@@ -124,7 +133,7 @@ def gazetteer() -> Gazetteer:
             gaz.capital_label.setdefault(capital, capital)
     for e in extra["extra"]:
         key = country_key(e["code"])
-        gaz.add(Known(key, e["label"], "Country"), e["aliases"])
+        gaz.add(Known(key, e["label"], "Country", qids.get(e["code"])), e["aliases"])
         for d in e["demonyms"]:
             gaz.demonyms.setdefault(d, key)
         if e["demonyms"]:
