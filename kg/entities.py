@@ -206,6 +206,8 @@ def resolve(doc: Doc) -> Resolved:
         else:
             _from_ner(resolved, gaz, ent)
     _elided_countries(resolved, gaz, doc)
+    _odd_possessives(resolved, gaz, doc)
+    _acronyms(resolved, doc)
     _merge_person_names(resolved)
     return resolved
 
@@ -230,8 +232,54 @@ def _elided_countries(resolved: Resolved, gaz: Gazetteer, doc: Doc) -> None:
             resolved.by_token[span.start] = known.key
 
 
+def _odd_possessives(resolved: Resolved, gaz: Gazetteer, doc: Doc) -> None:
+    """"Mexico´s", "Kenya`s": a possessive written with an accent the tokenizer keeps
+    on the name, so no reference name matched it."""
+    for tok in doc:
+        m = re.fullmatch(r"(.+)[´`]s", tok.text)
+        if m is None or tok.i in resolved.by_token:
+            continue
+        known = gaz.lookup(m.group(1))
+        if known is not None and known.type in ("Country", "Alliance"):
+            resolved.add(doc[tok.i:tok.i + 1], known.key, known.label, known.type,
+                         known.wikidata)
+            resolved.entities[known.key].aliases.discard(tok.text)
+            resolved.entities[known.key].aliases.add(m.group(1))
+
+
+def _acronyms(resolved: Resolved, doc: Doc) -> None:
+    """"the National Liberation Army (ELN)": the acronym in brackets after a name is
+    that organization wherever it recurs."""
+    found: dict[str, str] = {}
+    for _start, end, key in sorted(resolved.mentions):
+        if resolved.type_of(key) not in ("Organization", "Alliance") or end + 2 >= len(doc):
+            continue
+        acr = doc[end + 1]
+        if doc[end].text == "(" and doc[end + 2].text == ")" and acr.is_alpha and \
+                acr.text.isupper() and 2 <= len(acr.text) <= 6 and acr.i not in resolved.by_token:
+            found.setdefault(acr.text, key)
+    for acr, key in found.items():
+        for tok in doc:
+            if tok.text != acr:
+                continue
+            old = resolved.by_token.get(tok.i)
+            if old is None:
+                resolved.add(doc[tok.i:tok.i + 1], key, resolved.entities[key].label,
+                             resolved.entities[key].type)
+            elif old != key and resolved.entities[old].label == acr:  # the NER's own node
+                resolved.entities[key].aliases |= resolved.entities.pop(old).aliases
+                resolved.mentions = [(s, e, key if k == old else k)
+                                     for s, e, k in resolved.mentions]
+                resolved.by_token = {i: key if k == old else k
+                                     for i, k in resolved.by_token.items()}
+
+
 def _from_ner(resolved: Resolved, gaz: Gazetteer, ent: Span) -> None:
     type_ = _NER_TYPES.get(ent.label_)
+    if type_ is None and ent.label_ in ("PRODUCT", "WORK_OF_ART") and ent.start > 0 and \
+            _is_title(ent.doc[ent.start - 1]) and 2 <= len(ent) <= 4 and \
+            all(t.is_alpha and t.text[:1].isupper() for t in ent):
+        type_ = "Person"  # "Chief government delegate Otty Patino" tagged PRODUCT
     if type_ is None:
         return
     span = _clean_name(ent)

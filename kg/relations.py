@@ -180,7 +180,27 @@ def _key(tok: Token, res: Resolved) -> str | None:
     if key is None and tok.lower_ in _ANAPHORS and tok.i + 1 < len(tok.doc) and \
             tok.nbor(1).lower_ in ("'s", "’s") and tok.i > 0 and tok.nbor(-1).lower_ == "the":
         key = _antecedent_country(res, tok)
+    elif key is None and tok.lower_ == "government" and tok.dep_ in ("compound", "amod") and \
+            _is_title_word(tok.head) and not any(res.key_of(c) or c.dep_ in ("prep", "poss")
+                                                 for c in tok.children):
+        key = _government_of(res, tok)
     return key
+
+
+def _government_of(res: Resolved, tok: Token) -> str | None:
+    """Whose "government delegate" a bare "government" title is: the one country whose
+    government the article named before ("the Colombian government ... Chief government
+    delegate X"); none if it named the governments of several."""
+    countries = set()
+    for t in tok.doc[:tok.i]:
+        if t.lower_ != "government":
+            continue
+        for c in t.children:
+            if c.dep_ in ("amod", "compound", "poss") or c.dep_ == "prep" and c.lower_ == "of":
+                for o in [c, *(o for o in c.children if o.dep_ == "pobj")]:
+                    if res.type_of(k := res.key_of(o)) == "Country":
+                        countries.add(k)
+    return countries.pop() if len(countries) == 1 else None
 
 
 def _is_polity(key: str | None, res: Resolved) -> bool:
@@ -215,7 +235,8 @@ def _polity(phrase: list[Token], res: Resolved) -> str | None:
                               and _is_polity(k := _key(c, res), res)]
                     if owners:
                         return owners[0]
-    heads = [t.i for t in phrase if t.lower_ in HEAD_WORDS and not _key(t, res)]
+    heads = [t.i for t in phrase if t.lower_ in HEAD_WORDS and not res.key_of(t) and (
+        t.i + 1 >= len(t.doc) or t.nbor(1).lower_ not in HEAD_WORDS | MODIFIERS)]
     if heads:
         before = [k for t in phrase if t.i < heads[0] and _is_polity(k := _key(t, res), res)]
         if before:

@@ -11,7 +11,7 @@ from .conftest import DEV
 # A little under what the extractor reaches today; raise them as it improves.
 FLOORS = {
     "entities (typed)": 0.92,
-    "officialOf": 0.81,
+    "officialOf": 0.86,
     "leaderOf": 0.82,
     "role": 0.92,
     "memberOf": 0.80,

@@ -93,3 +93,33 @@ def test_a_description_refers_to_the_last_person_named_only(relations_of):
     rels = relations_of("President Emmanuel Macron met Volodymyr Zelensky on Monday. The "
                         "Ukrainian president thanked him for the aid.")
     assert not any(p == "officialOf" for _, p, _ in rels)
+
+
+def test_possessive_written_with_an_accent(relations_of):
+    rels = relations_of("Peru´s Foreign Minister, Javier Gonzalez-Olaechea, opened the meeting.")
+    assert ("person/javier-gonzalez-olaechea", "officialOf", "country/per") in rels
+
+
+def test_bare_government_title_is_the_government_named_before(relations_of):
+    rels = relations_of("The Sudanese government rejected the plan on Monday. A government "
+                        "spokesman, Khalid Omer, said the army would not withdraw.")
+    assert ("person/khalid-omer", "officialOf", "country/sdn") in rels
+
+
+def test_bare_government_title_with_two_governments_before_is_left_open(relations_of):
+    rels = relations_of("The Philippine government and the Malaysian government hosted the "
+                        "talks. Chief government negotiator Miriam Coronel-Ferrer said the "
+                        "rebels had kept their word.")
+    assert ("person/miriam-coronel-ferrer", "role", "Chief Government Negotiator") in rels
+    assert not any(p == "officialOf" for _, p, _ in rels)
+
+
+def test_bracketed_acronym_is_the_organization_where_it_recurs():
+    from kg import entities, nlp
+
+    doc = nlp.load()("The Philippine government and the Moro Islamic Liberation Front (MILF) "
+                     "signed a deal. Later the MILF said it had kept its word.")
+    res = entities.resolve(doc)
+    milf = [t for t in doc if t.text == "MILF"]
+    assert {res.key_of(t) for t in milf} == {"organization/moro-islamic-liberation-front"}
+    assert "MILF" in res.entities["organization/moro-islamic-liberation-front"].aliases
