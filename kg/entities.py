@@ -206,6 +206,7 @@ def resolve(doc: Doc) -> Resolved:
         else:
             _from_ner(resolved, gaz, ent)
     _elided_countries(resolved, gaz, doc)
+    _organizations_named_after_places(resolved, doc)
     _odd_possessives(resolved, gaz, doc)
     _acronyms(resolved, doc)
     _merge_person_names(resolved)
@@ -230,6 +231,37 @@ def _elided_countries(resolved: Resolved, gaz: Gazetteer, doc: Doc) -> None:
                                                           known.wikidata)).aliases.add(name)
             resolved.mentions.append((span.start, span.end, known.key))
             resolved.by_token[span.start] = known.key
+
+
+def _title_case_line(doc: Doc, i: int) -> bool:
+    """Whether token i stands on a line in title case (a headline)."""
+    text = doc.text
+    lo = text.rfind("\n", 0, doc[i].idx) + 1
+    hi = text.find("\n", doc[i].idx)
+    words = re.findall(r"[A-Za-z]+", text[lo:hi if hi >= 0 else len(text)])
+    return sum(w[:1].isupper() for w in words) > 0.6 * len(words)
+
+
+def _organizations_named_after_places(resolved: Resolved, doc: Doc) -> None:
+    """"the Korean Peninsula Future Forum", "the US Coast Guard": a known place or
+    country followed by capitalised words that end in an organization's word is the
+    organization (the reference name hid the whole name from the NER)."""
+    for start, end, key in sorted(resolved.mentions):
+        if resolved.type_of(key) not in ("Place", "Country") or not doc[start].text[:1].isupper():
+            continue
+        stop = end
+        while stop < len(doc) and doc[stop].pos_ == "PROPN" and doc[stop].is_alpha and \
+                doc[stop].text[:1].isupper() and stop not in resolved.by_token:
+            stop += 1
+        if stop == end or doc[stop - 1].text not in ORG_SUFFIXES:
+            continue
+        if _title_case_line(doc, start):
+            continue  # a headline in title case capitalises any words
+        span = doc[start:stop]
+        resolved.mentions.remove((start, end, key))
+        if not any(k == key for _s, _e, k in resolved.mentions):
+            resolved.entities.pop(key, None)
+        resolved.add(span, "organization/" + slug(span.text), span.text, "Organization")
 
 
 def _odd_possessives(resolved: Resolved, gaz: Gazetteer, doc: Doc) -> None:

@@ -123,3 +123,23 @@ def test_bracketed_acronym_is_the_organization_where_it_recurs():
     milf = [t for t in doc if t.text == "MILF"]
     assert {res.key_of(t) for t in milf} == {"organization/moro-islamic-liberation-front"}
     assert "MILF" in res.entities["organization/moro-islamic-liberation-front"].aliases
+
+
+def test_fellow_at_an_organization_named_after_a_place(relations_of):
+    rels = relations_of('"The talks matter," said Jane Doe, a senior fellow at the Black Sea '
+                        "Security Forum in Odesa.")
+    forum = "organization/black-sea-security-forum"
+    assert ("person/jane-doe", "officialOf", forum) in rels
+    assert ("person/jane-doe", "leaderOf", forum) not in rels
+    assert (forum, "locatedIn", "place/odesa") in rels
+    assert not any(o == "place/black-sea" for _, _, o in rels)
+
+
+def test_a_headline_in_title_case_names_no_organization():
+    from kg import entities, nlp
+
+    doc = nlp.load()("Russia Military Alliance to Send Troops\nThe US Coast Guard seized "
+                     "the ship near Hawaii.")
+    res = entities.resolve(doc)
+    assert res.key_of(doc[0]) == "country/rus"
+    assert "organization/us-coast-guard" in res.entities
