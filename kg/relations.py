@@ -433,6 +433,10 @@ def memberships(doc: Doc, res: Resolved) -> Iterator[Found]:
                 members = _with_conjuncts(np_head.head, res, members_types)
             elif np_head.dep_ == "appos":
                 members = _with_conjuncts(np_head.head, res, members_types)
+            elif (left := np_head.left_edge).lower_ in ("a", "an") and left.i >= 2 and \
+                    doc[left.i - 1].text == "," and np_head.dep_ not in ("attr", "pobj") and \
+                    res.type_of(k := res.key_of(doc[left.i - 2])) in members_types:
+                members = [k]  # "Poland, a EU member state" where the parse lost the apposition
             for child in np_head.children:
                 if child.dep_ == "appos":
                     members += _with_conjuncts(child, res, members_types)

@@ -14,7 +14,7 @@ FLOORS = {
     "officialOf": 0.88,
     "leaderOf": 0.82,
     "role": 0.92,
-    "memberOf": 0.80,
+    "memberOf": 0.90,
     "locatedIn": 0.80,
     "event pairs": 0.48,
     "typed events": 0.37,

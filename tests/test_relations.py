@@ -143,3 +143,14 @@ def test_a_headline_in_title_case_names_no_organization():
     res = entities.resolve(doc)
     assert res.key_of(doc[0]) == "country/rus"
     assert "organization/us-coast-guard" in res.entities
+
+
+def test_member_in_apposition_across_a_line_break(relations_of):
+    rels = relations_of("Thousands of refugees tried to reach the border of Belarus with "
+                        "Lithuania, a EU member\nstate, to ask for asylum.")
+    assert rels == {("country/ltu", "memberOf", "alliance/european-union")}
+
+
+def test_non_member_is_no_member(relations_of):
+    rels = relations_of("Weapons flowed to Ukraine, a non-NATO member, through Poland.")
+    assert not any(p == "memberOf" for _, p, _ in rels)
