@@ -24,6 +24,7 @@ HEADS: dict[str, bool] = _TITLES["heads"]
 MODIFIERS = frozenset(_TITLES["modifiers"])
 OF_WORDS = frozenset(w for phrase in _TITLES["of_words"] for w in phrase.split())
 SKIP = frozenset(_TITLES["skip"])
+BRANCH = frozenset(_TITLES["branch_modifiers"])
 HEAD_WORDS = frozenset(w for h in HEADS for w in h.replace("-", " - ").split()) - {"in"}
 TITLE_WORDS = HEAD_WORDS | MODIFIERS | OF_WORDS | {"of", "-"}
 _NOT_LEADER_PREFIX = ("deputy", "vice", "assistant", "under", "associate")
@@ -84,7 +85,9 @@ def _role(tokens: list[Token], res: Resolved) -> tuple[str, bool] | None:
     leader = False
     for head, is_leader in sorted(HEADS.items(), key=lambda kv: -len(kv[0])):
         if core == head or core.endswith(" " + head):
-            leader = is_leader
+            # "army chief", "foreign policy chief" head a branch, not the polity
+            leader = is_leader and core.removesuffix(head).split()[-1:] not in [[w] for w in
+                                                                                BRANCH]
             break
     if " of " in text and text.split(" of ")[1].split()[0] in OF_WORDS \
             and text.split(" of ")[1] not in ("state",):
@@ -143,6 +146,19 @@ def _title_phrases(person: Span, res: Resolved) -> Iterator[list[Token]]:
         for child in root.head.children:
             if child.dep_ == "attr" and child.lower_ in TITLE_WORDS:
                 yield list(child.subtree)
+
+
+def _without_others(phrase: list[Token], key: str, res: Resolved) -> list[Token]:
+    """A title phrase without the words that describe another person it names: in
+    "Ukrainian President Zelensky's chief of staff", "Ukrainian President" is his."""
+    drop: set[int] = set()
+    for t in phrase:
+        k = res.key_of(t)
+        if k and k != key and res.type_of(k) == "Person" and res.key_of(t.head) != k:
+            keep = {d.i for c in t.children if c.dep_ in ("conj", "cc") for d in c.subtree}
+            drop |= {d.i for d in t.subtree if res.key_of(d) != k and d.dep_ != "case"
+                     and d.i not in keep}
+    return [t for t in phrase if t.i not in drop]
 
 
 def _only_country(res: Resolved, person: Span) -> str | None:
@@ -267,13 +283,16 @@ def _containers(org: str, phrase: list[Token], res: Resolved) -> list[str]:
 
 def _where_country(person: Span, res: Resolved) -> str | None:
     """"Armenia, where Prime Minister Nikol Pashinyan has ...": the place the clause is
-    about is the polity of a bare title whose holder is its subject."""
+    about is the polity of a bare title whose holder is its subject, if the holder is
+    first named there (a person named before may be a visitor)."""
     root = person.root
     verb = root.head
     if root.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "relcl":
         return None
     if not any(c.dep_ == "advmod" and c.lower_ == "where" for c in verb.children):
         return None
+    if any(k == res.key_of(root) and s < person.start for s, _e, k in res.mentions):
+        return None  # "Macron flew to Chad, where President Macron ...": a visitor
     key = res.key_of(verb.head)
     return key if res.type_of(key) == "Country" else None
 
@@ -317,10 +336,15 @@ def _named_titles(doc: Doc, res: Resolved) -> Iterator[tuple[Token, list[Token]]
 def _coreferent(res: Resolved, persons: list[tuple[int, int, str]], tok: Token,
                 holders: dict[str, list[_Holder]], role: str) -> str | None:
     """The person a title description refers back to: the person mentioned last before
-    it (in its sentence or the two before), if that person holds the same title."""
+    it, in one of the two sentences before, if that person holds the same title and the
+    description is the subject of its clause."""
+    if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.dep_ != "ROOT":
+        return None  # "Biden said the Russian president ...": not the sentence's subject
     n = res.sentence_of[tok.i]
     lo = res.sentences[max(0, n - 2)].start
     before = [(s, k) for s, _e, k in persons if lo <= s < tok.left_edge.i]
+    if before and res.sentence_of[max(before)[0]] == n:
+        return None  # a person and a description in one sentence are mostly two people
     if not before:
         return None
     key = max(before)[1]
@@ -339,6 +363,7 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
     for start, end, key in persons:
         person = doc[start:end]
         for phrase in _title_phrases(person, res):
+            phrase = _without_others(phrase, key, res)
             found = _role(phrase, res)
             if found is None:
                 continue
@@ -354,8 +379,9 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
             extra = _containers(polity, phrase, res) \
                 if res.type_of(polity) == "Organization" else []
             if polity is None:
-                owner = next((k for t in phrase if (k := res.key_of(t))
-                              and res.type_of(k) == "Person" and k != key), None)
+                owner = next((k for t in phrase if (k := res.key_of(t)) and res.type_of(k)
+                              == "Person" and k != key and t.dep_ == "poss" and any(
+                                  c.tag_ == "POS" for c in t.children)), None)
                 if owner:
                     pending.append((key, owner, lo, hi))
                     continue

@@ -154,3 +154,45 @@ def test_member_in_apposition_across_a_line_break(relations_of):
 def test_non_member_is_no_member(relations_of):
     rels = relations_of("Weapons flowed to Ukraine, a non-NATO member, through Poland.")
     assert not any(p == "memberOf" for _, p, _ in rels)
+
+
+def test_a_description_inside_reported_speech_is_not_the_speaker(relations_of):
+    for text in ("President Joe Biden said the Russian president had miscalculated.",
+                 "President Joe Biden spoke to reporters on Monday. The Russian president "
+                 "had miscalculated, he said."):
+        rels = relations_of(text)
+        assert ("person/joe-biden", "role", "President") in rels
+        assert not any(p == "officialOf" for _, p, _ in rels), text
+
+
+def test_a_visitor_in_a_where_clause_is_not_the_hosts_official(relations_of):
+    rels = relations_of("President Emmanuel Macron left Paris on Monday. He flew to Chad, "
+                        "where President Emmanuel Macron met French troops.")
+    assert ("person/emmanuel-macron", "officialOf", "country/tcd") not in rels
+
+
+def test_another_persons_title_in_the_phrase_is_not_this_ones(relations_of):
+    rels = relations_of("Ukrainian President Volodymyr Zelensky's chief of staff Andriy "
+                        "Yermak met Jake Sullivan.")
+    assert {r for r in rels if r[0] == "person/andriy-yermak"} == {
+        ("person/andriy-yermak", "role", "Chief of Staff"),
+        ("person/andriy-yermak", "officialOf", "country/ukr")}
+
+
+def test_two_officials_in_a_conjunction_keep_their_own_polities(relations_of):
+    rels = relations_of("NATO Secretary General Jens Stoltenberg and Ukraine's acting "
+                        "president Oleksandr Turchynov met.")
+    assert ("person/jens-stoltenberg", "leaderOf", "alliance/nato") in rels
+    assert ("person/oleksandr-turchynov", "leaderOf", "country/ukr") in rels
+    assert ("person/oleksandr-turchynov", "officialOf", "alliance/nato") not in rels
+    assert ("person/oleksandr-turchynov", "role", "Acting President") in rels
+
+
+def test_the_chief_of_a_branch_does_not_lead_the_polity(relations_of):
+    rels = relations_of("Pakistan's army chief Asim Munir met the prime minister.")
+    assert ("person/asim-munir", "role", "Army Chief") in rels
+    assert ("person/asim-munir", "officialOf", "country/pak") in rels
+    assert ("person/asim-munir", "leaderOf", "country/pak") not in rels
+    rels = relations_of("The EU's foreign policy chief, Josep Borrell, said the bloc would act.")
+    assert ("person/josep-borrell", "role", "Foreign Policy Chief") in rels
+    assert ("person/josep-borrell", "leaderOf", "alliance/european-union") not in rels
