@@ -10,7 +10,7 @@ input order, so the build is deterministic.
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 _NLP: Language | None = None
+
+# What parses and extracts for a build: `run`, `run_here`, or kg.distributed's Dask runner.
+# Called with the articles and keywords model, processes, batch_size; yields batches.
+Runner = Callable[..., Iterable[list[Extraction | Problem]]]
 
 
 def _init(model: str | None) -> None:

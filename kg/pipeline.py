@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Dataset, Graph
 
+    from kg.parallel import Runner
     from kg.store import GraphStore
 
 
@@ -138,13 +139,15 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
           n_process: int | None = None, batch_size: int = 16,
           progress: Callable[[int], None] | None = None,
           articles: Iterable[Article] | None = None,
-          cache_dir: Path | None = None, store: Path | str | None = None) -> BuildResult:
+          cache_dir: Path | None = None, store: Path | str | None = None,
+          runner: Runner | None = None) -> BuildResult:
     """Build the knowledge graph of the articles in `paths` (files or folders).
 
     With `cache_dir`, each article's records are kept there as they are made, and
     articles already extracted by the same code and model are not parsed again.
     With `store`, the articles are added to a persistent store (see `kg.store`), and
-    the result holds everything in it."""
+    the result holds everything in it. `runner` parses and extracts elsewhere (the Dask
+    engine of `kg.distributed`); by default worker processes on this machine do."""
     if store is not None:
         from kg.rdf import Minter
         from kg.store import GraphStore
@@ -153,15 +156,16 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
         with GraphStore(store, base) as graph_store:
             return _build(paths, model=model, base=base, n_process=n_process,
                           batch_size=batch_size, progress=progress, articles=articles,
-                          cache_dir=cache_dir, graph_store=graph_store)
+                          cache_dir=cache_dir, graph_store=graph_store, runner=runner)
     return _build(paths, model=model, base=base, n_process=n_process, batch_size=batch_size,
-                  progress=progress, articles=articles, cache_dir=cache_dir)
+                  progress=progress, articles=articles, cache_dir=cache_dir, runner=runner)
 
 
 def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_process: int | None,
            batch_size: int, progress: Callable[[int], None] | None,
            articles: Iterable[Article] | None, cache_dir: Path | None,
-           graph_store: GraphStore | None = None) -> BuildResult:
+           graph_store: GraphStore | None = None,
+           runner: Runner | None = None) -> BuildResult:
     from kg import nlp as nlp_stage
     from kg import parallel, rdf
 
@@ -207,7 +211,8 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
         n_process = 2 if len(todo) >= 200 else 1
     t0 = time.perf_counter()
     if todo:
-        runner = parallel.run if n_process > 1 else parallel.run_here
+        if runner is None:
+            runner = parallel.run if n_process > 1 else parallel.run_here
         for batch in runner(todo, model=model, processes=n_process, batch_size=batch_size):
             for item in batch:
                 if isinstance(item, Problem):
