@@ -2,7 +2,9 @@
 
 "in 2014" → "2014" (xsd:gYear), "in June" → "2021-06" (xsd:gYearMonth), "on Tuesday" →
 "2021-11-23" (xsd:date). Weekdays, months without a year, and "last week" are read as
-the most recent such time before the article (news reports the past). The result
+the most recent such time before the article (news reports the past), unless the event
+is still to come (`future=True`: "will meet on Wednesday", "a summit at the end of May"
+in an article of April), when they are the next such time. The result
 keeps the granularity the text gives, which general date parsers throw away (they
 answer a full datetime for "June"); header dates go through `dateparser` in ingest.
 """
@@ -30,9 +32,16 @@ def _month_before(month: int, base: dt.date) -> int:
     return base.year if month <= base.month else base.year - 1
 
 
+def _month_after(month: int, base: dt.date) -> int:
+    return base.year if month >= base.month else base.year + 1
+
+
 @lru_cache(maxsize=4096)
-def resolve(expression: str, base: dt.date | None) -> str | None:
-    """An ISO date, year-month or year for a time expression, or None if unsure."""
+def resolve(expression: str, base: dt.date | None, future: bool = False) -> str | None:
+    """An ISO date, year-month or year for a time expression, or None if unsure.
+
+    `future`: the expression dates an event still to come, so a month or weekday
+    without a year is the next one from the article's date, not the last."""
     text = expression.strip().lower()
     if not text or re.search(r"\d{4}s\b|centur|decade|ago\b|years?\b(?! ago)", text) and \
             not re.search(r"\b(this|last|next) year\b", text):
@@ -55,7 +64,7 @@ def resolve(expression: str, base: dt.date | None) -> str | None:
     if base is None:
         return None
     if months:
-        year = _month_before(months[0], base)
+        year = (_month_after if future else _month_before)(months[0], base)
         if days:
             try:
                 return dt.date(year, months[0], days[0]).isoformat()
@@ -64,21 +73,32 @@ def resolve(expression: str, base: dt.date | None) -> str | None:
         return f"{year:04d}-{months[0]:02d}"
     if weekdays:
         back = (base.weekday() - weekdays[0]) % 7
-        if "next" in words:
+        if "next" in words or (future and "last" not in words):
             back = -((weekdays[0] - base.weekday()) % 7 or 7)
         return (base - dt.timedelta(days=back)).isoformat()
     if "yesterday" in words:
         return (base - dt.timedelta(days=1)).isoformat()
+    if "tomorrow" in words:
+        return (base + dt.timedelta(days=1)).isoformat()
     if "today" in words or "tonight" in words:
         return base.isoformat()
     if "week" in text or "weekend" in text:
-        day = base - dt.timedelta(days=7) if "last" in words or "past" in words else base
+        day = base
+        if "last" in words or "past" in words:
+            day = base - dt.timedelta(days=7)
+        elif "next" in words or "coming" in words:
+            day = base + dt.timedelta(days=7)
         return f"{day.year:04d}-{day.month:02d}"
     if "month" in text:
         if "last" in words or "past" in words:
             day = base.replace(day=1) - dt.timedelta(days=1)
             return f"{day.year:04d}-{day.month:02d}"
+        if "next" in words or "coming" in words:
+            day = base.replace(day=28) + dt.timedelta(days=4)
+            return f"{day.year:04d}-{day.month:02d}"
         return f"{base.year:04d}-{base.month:02d}"
     if "year" in text:
-        return str(base.year - 1 if "last" in words or "past" in words else base.year)
+        if "last" in words or "past" in words:
+            return str(base.year - 1)
+        return str(base.year + 1 if "next" in words or "coming" in words else base.year)
     return None

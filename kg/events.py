@@ -93,6 +93,8 @@ class Draft:
     date_text: str | None = None
     confidence: float = 0.6
     symmetric: bool = False
+    mutual: bool = False  # the targets act on the actors too ("X hosted Y")
+    bare_noun: bool = False  # a nominal event with no verb of its own ("Russia's war")
 
 
 class _Args:
@@ -107,10 +109,17 @@ class _Args:
         """Entities a noun phrase denotes (with its conjuncts); True if via a pronoun."""
         out: list[str] = []
         via_pronoun = False
-        for t in [token, *token.conjuncts]:
+        for t in [token, *(c for c in token.conjuncts if not _misparsed_subject(c))]:
             k = self.res.key_of(t)
             if k and self.res.type_of(k) in types:
                 out.append(k)
+                # "North and South Korea": the first conjunct's name is elided
+                for c in t.children:
+                    if c.dep_ in ("nmod", "compound") and any(g.dep_ == "cc" for g in c.children):
+                        for m in [c, *c.conjuncts]:
+                            km = self.res.key_of(m)
+                            if km and km != k and self.res.type_of(km) in types:
+                                out.append(km)
                 continue
             # "the head of Ukraine's intelligence, Kirill Budanov": the named appositive
             appos = [self.res.key_of(c) for c in t.children if c.dep_ == "appos"]
@@ -125,14 +134,27 @@ class _Args:
                     via_pronoun = True
                 continue
             # "Russian troops", "the US government", "Ukraine's armed forces"
+            # "Sweden's NATO membership": the possessor, not the other modifiers
             found = False
-            for c in t.children:
-                if c.dep_ in ("poss", "compound", "amod", "nmod") and depth < 2:
-                    ks, p = self.keys(c, types, depth + 1)
-                    if ks:
-                        out.extend(ks)
-                        found = True
-                        via_pronoun |= p
+            mods = [c for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+            mods.sort(key=lambda c: c.dep_ != "poss")
+            for c in mods:
+                if depth >= 2 or (found and c.dep_ != "poss"):
+                    continue
+                ks, p = self.keys(c, types, depth + 1)
+                if ks:
+                    out.extend(ks)
+                    found = True
+                    via_pronoun |= p
+            if not found and t.pos_ in ("NOUN", "PROPN") and depth < 1:
+                # "four officials, including X and Y": the group's named members
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ in ("including", "like"):
+                        for o in c.children:
+                            if o.dep_ == "pobj":
+                                ks, _ = self.keys(o, types, depth + 1)
+                                out.extend(ks)
+                                found |= bool(ks)
             if not found and t.pos_ in ("NOUN",) and depth < 1:
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ == "of":
@@ -151,8 +173,9 @@ class _Args:
         for _ in range(4):
             if head.dep_ in ("ccomp", "xcomp", "advcl", "conj") and head.head is not head:
                 head = head.head
-                for c in head.children:
-                    if c.dep_ in ("nsubj", "nsubjpass"):
+                stolen = _misparsed_subject_of(head)
+                for c in [*head.children, *([stolen] if stolen is not None else [])]:
+                    if c.dep_ in ("nsubj", "nsubjpass") or c is stolen:
                         k = self.res.key_of(c)
                         if k and self.res.type_of(k) in ok:
                             return k
@@ -183,21 +206,45 @@ class _Args:
                         ks, p = self.keys(o)
                         actors.extend(ks)
                         pron |= p
+        head = verb.head
         if passive_subj is not None:
             targets, p = self.keys(passive_subj, ACTOR_TYPES + ("Place",))
+        elif actors and head.i != verb.i:
+            # "the army, armed and equipped by NATO": the passive's undergoer is shared
+            # with the verb it is conjoined to, or is the noun it modifies
+            if verb.dep_ == "conj":
+                for c in head.children:
+                    if c.dep_ in ("nsubj", "nsubjpass") and head.tag_ in ("VBN", "JJ"):
+                        targets = self.keys(c, ACTOR_TYPES + ("Place",))[0]
+                if head.dep_ in ("acl", "relcl") and head.tag_ == "VBN" and not targets:
+                    targets = self.keys(head.head, ACTOR_TYPES + ("Place",))[0]
+            elif verb.dep_ == "acl" and verb.tag_ == "VBN":
+                targets = self.keys(head, ACTOR_TYPES + ("Place",))[0]
         if actors or passive_subj is not None:
             return actors, targets, pron
-        head = verb.head
+        stolen = _misparsed_subject_of(verb)
+        if stolen is not None:
+            k = self.res.key_of(stolen)  # that conjunct alone, not the ones before it
+            return ([k] if self.res.type_of(k) in ACTOR_TYPES else []), targets, False
         if verb.dep_ == "xcomp":
             objs = [c for c in head.children if c.dep_ == "dobj"]
             if objs:
                 ks, p = self.keys(objs[0])
                 if ks:
                     return ks, targets, p
+            # "Biden is expected to meet Erdogan": the raised subject of the passive
+            raised = [c for c in head.children if c.dep_ == "nsubjpass"]
+            if raised and not any(c.dep_ == "agent" for c in head.children):
+                ks, p = self.keys(raised[0])
+                return ks, targets, p
             a, _, p = self.subject(head)
             return a, targets, p
         if verb.dep_ in ("conj", "advcl") and head is not verb and head.pos_ in ("VERB", "AUX"):
             a, _, p = self.subject(head)
+            return a, targets, p
+        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            # "ended the war by negotiating with X": the gerund shares the clause's subject
+            a, _, p = self.subject(head.head)
             return a, targets, p
         if verb.dep_ in ("relcl", "acl"):
             ks, p = self.keys(head)
@@ -227,6 +274,28 @@ class _Args:
         return None
 
 
+def _misparsed_subject_of(verb: Token) -> Token | None:
+    """The subject the parser gave to the previous clause as a conjunct: in "the US
+    sent ships to the Black Sea and the UK announced ...", "UK" hangs off "Sea"."""
+    if verb.dep_ not in ("conj", "advcl") or verb.tag_ not in ("VBD", "VBZ", "VBP") or \
+            verb.i == 0 or \
+            any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children):
+        return None
+    prev = verb.doc[verb.i - 1]
+    if prev.dep_ == "conj" and prev.pos_ in ("PROPN", "NOUN") and prev.head.i < prev.i \
+            and prev.head.i != verb.head.i:
+        return prev
+    return None
+
+
+def _misparsed_subject(tok: Token) -> bool:
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is None or nxt.pos_ not in ("VERB", "AUX"):
+        return False
+    stolen = _misparsed_subject_of(nxt)
+    return stolen is not None and stolen.i == tok.i
+
+
 def _local(token: Token) -> Iterator[Token]:
     """The token's subtree without its embedded clauses."""
     yield token
@@ -236,7 +305,7 @@ def _local(token: Token) -> Iterator[Token]:
         yield from _local(c)
 
 
-def _date_text(token: Token, res: Resolved) -> str | None:
+def _date_text(token: Token, res: Resolved, depth: int = 0) -> str | None:
     local = {t.i for t in _local(token)}
     best: Span | None = None
     for ent in res.sent(token).ents:
@@ -246,6 +315,10 @@ def _date_text(token: Token, res: Resolved) -> str | None:
         if ent.label_ == "DATE" and ent.root.i in local:
             if best is None or abs(ent.root.i - token.i) < abs(best.root.i - token.i):
                 best = ent
+    if best is None and token.dep_ in ("xcomp", "conj") and token.head is not token \
+            and token.head.pos_ in ("VERB", "AUX") and depth < 3:
+        # "agreed on Sunday to impose sanctions": the time of the governing verb
+        return _date_text(token.head, res, depth + 1)
     return best.text if best is not None else None
 
 
@@ -327,8 +400,13 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
         if "noobj" not in entry.flags:
             targets.extend(args.keys(c, ACTOR_TYPES + ("Place",))[0])
         if args.res.key_of(c) is None:
-            # "lifted his objection to Sweden": the object's own recipient
+            # "lifted his objection to Sweden": the object's own recipient, also where the
+            # parser hangs it on the verb
             targets.extend(args.prep_objects(c, _OBJECT_PREPS))
+            noun = _noun_entry(c)
+            if noun is not None:
+                targets.extend(args.prep_objects(tok, tuple(p for p in noun.preps
+                                                            if p in _OBJECT_PREPS)))
     targets.extend(args.prep_objects(tok, entry.preps + tuple(entry.lemma.split()[1:])))
     if "speech" in entry.flags and not targets:
         targets.extend(_clause_targets(tok, actors, args))
@@ -342,7 +420,7 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     if not actors or ("target" in entry.flags and not targets):
         return None
     d = Draft(type_, [tok], list(dict.fromkeys(actors)), list(dict.fromkeys(targets)), place,
-              symmetric="sym" in entry.flags)
+              symmetric="sym" in entry.flags, mutual="mutual" in entry.flags)
     d.mode = _mode(tok, actors, args)
     d.date_text = _date_text(tok, args.res)
     d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron
@@ -431,7 +509,7 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
         return None
     trigger = [verb, tok] if verb is not None else [tok]
     d = Draft(entry.type, trigger, list(dict.fromkeys(actors)), list(dict.fromkeys(targets)),
-              place, symmetric=symmetric)
+              place, symmetric=symmetric, bare_noun=verb is None)
     anchor = verb if verb is not None else tok
     if verb is not None:
         d.mode = _mode(verb, actors, args)
@@ -491,6 +569,14 @@ def extract(doc: Doc, res: Resolved) -> list[Draft]:
     return drafts
 
 
+def _present(verb: Token) -> bool:
+    """A verb in the present tense, simple or progressive ("imposes", "is imposing")."""
+    if verb.tag_ in ("VBZ", "VBP"):
+        return True
+    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am")
+                                      for c in verb.children)
+
+
 # Interactions that are nothing without a recipient ("X held talks", "X praised"): kept
 # only when the text names one (or, for talks and agreements, several parties).
 NEEDS_TARGET = frozenset({"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "CONCEDE", "AID",
@@ -511,10 +597,16 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
         start, end = trig[0].idx, trig[-1].idx + len(trig[-1].text)
         s_index = sentence_of[trig[0].i]
         s_start, s_end = sentences[s_index]
-        date = dates.resolve(d.date_text, base) if d.date_text else None
         mode = d.mode
-        if date is None and base is not None and mode in ("asserted", "future"):
-            # Undated: the year of the report, the finest grain the text supports.
+        date = dates.resolve(d.date_text, base, mode == "future") if d.date_text else None
+        if date is None and base is not None and mode == "asserted" and _present(trig[0]):
+            # "the Treasury is sanctioning four officials": the day of the report
+            date = base.isoformat()
+        if date is None and base is not None and mode in ("asserted", "future") \
+                and not d.bare_noun:
+            # Undated: the year of the report, the finest grain the text supports. A bare
+            # nominal event ("Russia's invasion of Ukraine") is background: its time is
+            # unknown.
             date = str(base.year)
         if mode == "asserted" and date and base and int(date[:4]) <= base.year - 2:
             mode = "historical"
@@ -524,14 +616,19 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
             targets = actors
         if not targets and d.type in NEEDS_TARGET:
             continue
-        ident = "|".join([article_id, str(start), d.type, ",".join(actors), ",".join(targets)])
-        if ident in seen:
-            continue
-        seen.add(ident)
-        eid = hashlib.sha256(ident.encode()).hexdigest()[:16]
+        roles = [(actors, targets)]
+        if d.mutual and targets != actors:
+            roles.append((targets, actors))  # "X hosted Y": Y visited X
         trigger_text = " ".join(t.text for t in trig) if len(trig) > 1 else trig[0].text
         conf = round(min(max(d.confidence, 0.05), 0.95), 2)
-        out.append(Event(eid, d.type, actors, targets, trigger_text, start, end, s_index,
-                         text[s_start:s_end], s_start, mode, d.place, date, d.date_text,
-                         conf))
+        for actors, targets in roles:
+            ident = "|".join([article_id, str(start), d.type, ",".join(actors),
+                              ",".join(targets)])
+            if ident in seen:
+                continue
+            seen.add(ident)
+            eid = hashlib.sha256(ident.encode()).hexdigest()[:16]
+            out.append(Event(eid, d.type, actors, targets, trigger_text, start, end, s_index,
+                             text[s_start:s_end], s_start, mode, d.place, date, d.date_text,
+                             conf))
     return out

@@ -1,0 +1,167 @@
+"""Event patterns on small sentences: who did what to whom, in which mode, when."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg import nlp
+from kg.extract import extract
+from kg.records import Article
+
+BASE = dt.date(2023, 4, 12)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def parse():
+    model = nlp.load()
+
+    def run(text: str, date: dt.date | None = BASE):
+        article = Article("test", "test", text, date=date)
+        return extract(model(text), article).events
+
+    return run
+
+
+def facts(events, mode: str | None = "asserted") -> set[tuple]:
+    """(actor, type, target) of the events in a mode (all modes with None)."""
+    return {(a, e.type, t) for e in events if mode is None or e.mode == mode
+            for a in e.actors for t in (e.targets or (None,)) if a != t}
+
+
+def test_elided_name_in_conjoined_modifiers(parse):
+    found = facts(parse("The leaders of North and South Korea signed an agreement."))
+    assert ("country/prk", "AGREE", "country/kor") in found
+    assert ("country/kor", "AGREE", "country/prk") in found
+
+
+def test_subject_the_parser_hung_on_the_previous_object(parse):
+    events = parse("France has sent two frigates to the Baltic Sea and Germany announced it "
+                   "would deploy 500 soldiers.")
+    found = facts(events, None)
+    assert ("country/deu", "MOBILIZE", None) in found
+    assert not any(t == "country/deu" for (_, _, t) in found)  # Germany is no recipient
+
+
+def test_passive_participle_modifier_takes_the_noun_as_target(parse):
+    found = facts(parse("Rebels fought the Malian army, trained and equipped by France."))
+    assert any(a == "country/fra" and ty == "AID" and t and "mali" in t
+               for (a, ty, t) in found), found
+
+
+def test_raised_subject_of_a_passive(parse):
+    events = parse("Greece is expected to meet with Turkey in Athens on Friday.")
+    ev = [e for e in events if e.type == "CONSULT"]
+    assert ev and ev[0].actors == ("country/grc",) and ev[0].targets == ("country/tur",)
+    assert ev[0].mode == "future"
+    assert ev[0].date == "2023-04-14"  # the coming Friday, not the last one
+
+
+def test_gerund_shares_the_subject_of_its_clause(parse):
+    found = facts(parse("Germany settled the dispute by negotiating with Poland."))
+    assert ("country/deu", "CONSULT", "country/pol") in found
+
+
+def test_named_members_of_a_target_group(parse):
+    found = facts(parse("The European Union sanctioned four banks, including Sberbank "
+                        "and Gazprombank."))
+    targets = {t for (a, ty, t) in found if ty == "SANCTION"}
+    assert len(targets) == 2, found
+
+
+def test_possessor_not_the_other_modifiers(parse):
+    found = facts(parse("Hungary blocked Georgia's EU membership."))
+    assert ("country/hun", "COERCE", "country/geo") in found
+    assert not any(t == "alliance/eu" for (_, _, t) in found)
+
+
+def test_recipient_of_an_event_noun_attached_to_the_verb(parse):
+    found = facts(parse("Austria withdrew its objection to Croatia joining Schengen."))
+    assert ("country/aut", "CONCEDE", "country/hrv") in found or \
+        ("country/aut", "RETREAT", "country/hrv") in found, found
+
+
+def test_hosting_is_a_visit_both_ways(parse):
+    found = facts(parse("Kenya hosted Ethiopia for two days of talks."))
+    assert ("country/ken", "CONSULT", "country/eth") in found
+    assert ("country/eth", "CONSULT", "country/ken") in found
+
+
+def test_spending_time_together(parse):
+    found = facts(parse("Chile and Peru spent much time together in Lima."))
+    assert ("country/chl", "CONSULT", "country/per") in found
+
+
+# Negative cases: what must not become an asserted event.
+
+def test_negated_event(parse):
+    assert not facts(parse("Spain did not send troops to Morocco."))
+
+
+def test_hypothetical_event(parse):
+    assert not facts(parse("Officials fear that Serbia could invade Kosovo."))
+
+
+def test_speech_verb_as_a_modifier_is_no_accusation(parse):
+    found = facts(parse("Chinese ships entered waters claimed by Vietnam."), None)
+    assert not any(ty == "ACCUSE" for (_, ty, _) in found)
+
+
+def test_plain_subject_is_not_stolen(parse):
+    """A conjoined verb with its own subject keeps it."""
+    found = facts(parse("Japan sent aid to Nepal and India sent doctors to Nepal."))
+    assert ("country/jpn", "AID", "country/npl") in found
+    assert ("country/ind", "AID", "country/npl") in found
+    assert not any(t == "country/ind" for (_, _, t) in found)
+
+
+# Dates
+
+def test_future_month_resolves_forward(parse):
+    events = parse("Brazil will host Argentina at the end of May.")
+    assert {e.date for e in events if e.type == "CONSULT"} == {"2023-05"}
+    events = parse("Brazil will host Argentina in March.")
+    assert {e.date for e in events if e.type == "CONSULT"} == {"2024-03"}
+
+
+def test_past_month_resolves_backward(parse):
+    events = parse("Brazil hosted Argentina in March.")
+    assert {e.date for e in events if e.type == "CONSULT"} == {"2023-03"}
+    events = parse("Brazil hosted Argentina in June.")
+    assert {e.date for e in events if e.type == "CONSULT"} == {"2022-06"}
+
+
+def test_control_verb_lends_its_date(parse):
+    events = parse("On Monday, Canada agreed to impose sanctions on Iran.")
+    ev = [e for e in events if e.type == "SANCTION"]
+    assert ev and ev[0].date == "2023-04-10"
+
+
+def test_present_tense_is_the_day_of_the_report(parse):
+    events = parse("Norway is sanctioning Belarus.")
+    assert [e.date for e in events if e.type == "SANCTION"] == ["2023-04-12"]
+
+
+def test_background_nominal_event_has_no_date(parse):
+    events = parse("Israel's blockade of Gaza hurt its economy.")
+    ev = [e for e in events if e.type == "COERCE"]
+    assert ev and ev[0].date is None
+
+
+@pytest.mark.parametrize("text,future,expected", [
+    ("at the end of May", True, "2023-05"),
+    ("at the end of May", False, "2022-05"),
+    ("in March", True, "2024-03"),
+    ("in March", False, "2023-03"),
+    ("on Friday", True, "2023-04-14"),
+    ("on Friday", False, "2023-04-07"),
+    ("last Friday", True, "2023-04-07"),
+    ("next month", False, "2023-05"),
+    ("next year", False, "2024"),
+    ("tomorrow", True, "2023-04-13"),
+])
+def test_resolve_for_events_to_come(text, future, expected):
+    from kg.dates import resolve
+
+    assert resolve(text, BASE, future) == expected
