@@ -10,6 +10,7 @@ country, of people no entity) and canonicalises the rest (persons by full name).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
@@ -444,7 +445,19 @@ def records(resolved: Resolved, doc: Doc, sentence_of: dict[int, int]) -> tuple[
 
 def person_aliases(entities: list[Entity]) -> dict[str, str]:
     """Across a build: map short person keys to the one full name they stand for."""
-    fulls = [(e.key, tuple(e.label.split())) for e in entities
-             if e.type == "Person" and " " in e.label]
-    return {e.key: target for e in entities if e.type == "Person"
-            if (target := full_name_for(e.key, tuple(e.label.split()), fulls))}
+    persons = {e.key: tuple(e.label.split()) for e in entities if e.type == "Person"}
+    # Index the full names by the first word and by the start of the last one, the only
+    # ones that full_name_for can match: a build of many articles has many persons.
+    by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    by_last: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for key, words in sorted(persons.items()):
+        if len(words) > 1:
+            by_first[words[0]].append((key, words))
+            by_last[words[-1][:3]].append((key, words))
+    out = {}
+    for key, words in persons.items():
+        candidates = list(dict.fromkeys(by_last.get(words[-1][:3], []) +
+                                        by_first.get(words[0], [])))
+        if target := full_name_for(key, words, candidates):
+            out[key] = target
+    return out
