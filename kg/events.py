@@ -322,12 +322,18 @@ def _date_text(token: Token, res: Resolved, depth: int = 0) -> str | None:
     return best.text if best is not None else None
 
 
+PURPOSE_DEPS = ("advcl",)
+
+
 def _mode(verb: Token, actors: list[str], args: _Args) -> str:
     children = list(verb.children)
     if any(c.dep_ == "neg" for c in children):
         return "negated"
     auxes = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in children):
+        return "hypothetical"
+    if "to" in auxes and verb.dep_ in PURPOSE_DEPS:
+        # "set the stage for Kim to meet Trump", "sent envoys to negotiate": an aim
         return "hypothetical"
     head = verb.head
     if verb.dep_ == "xcomp" and head.lemma_ in _HYPO_HEADS and head is not verb:
@@ -477,7 +483,10 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
             ks, p = args.keys(c)
             actors.extend(ks)
             pron |= p
-        elif c.dep_ == "prep" and c.lower_ == "by":
+        elif c.dep_ == "prep" and (c.lower_ == "by" or
+                                   c.lower_ == "of" and "of" not in entry.preps):
+            # "the deployment of NATO battlegroups": unless "of" names the target
+            # ("the invasion of Ukraine"), it names who acts
             for o in c.children:
                 if o.dep_ == "pobj":
                     actors.extend(args.keys(o)[0])

@@ -165,3 +165,17 @@ def test_resolve_for_events_to_come(text, future, expected):
     from kg.dates import resolve
 
     assert resolve(text, BASE, future) == expected
+
+
+def test_of_names_who_acts_unless_it_names_the_target(parse):
+    found = facts(parse("The plan foresees the deployment of French troops in Romania."), None)
+    assert ("country/fra", "MOBILIZE", None) in found
+    found = facts(parse("The invasion of Ukraine by Russia shocked Europe."), None)
+    assert ("country/rus", "ASSAULT", "country/ukr") in found
+
+
+def test_purpose_clause_is_an_aim_not_an_event(parse):
+    events = parse("The talks set the stage for Iran to meet with Oman next month.")
+    assert not facts(events)
+    events = parse("Qatar sent envoys to meet with Egypt.")
+    assert ("country/qat", "CONSULT", "country/egy") not in facts(events)
