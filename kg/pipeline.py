@@ -31,8 +31,8 @@ class BuildResult:
     extractions: list[Extraction]
     entities: dict[str, Entity]
     problems: list[Problem]  # inputs skipped, with the reason
-    store: ox.Store  # all quads, one named graph per article
-    union: ox.Store  # all triples once, in the default graph
+    store: ox.Store  # one named graph per article (and, from a --store, their union)
+    union: ox.Store  # all triples once, in the default graph (the same store or another)
     base: str
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)  # inputs used, with a remark
@@ -82,11 +82,21 @@ class BuildResult:
 
         return network(self, asserted_only=asserted_only)
 
+    def triples(self) -> int:
+        """Distinct triples over all articles."""
+        import pyoxigraph as ox
+
+        if self.union is not self.store:
+            return len(self.union)
+        result = self.union.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(result, ox.QuerySolutions)
+        return int(next(iter(result))["n"].value)
+
     def summary(self) -> dict[str, float | int]:
         return {"articles": len(self.extractions), "skipped": len(self.problems),
                 "entities": len(self.entities), "facts": len(self.relations),
                 "events": len(self.events),
-                "triples": len(self.union),
+                "triples": self.triples(),
                 "seconds": round(sum(self.timings.values()), 2)}
 
 
@@ -232,7 +242,7 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
         t0 = time.perf_counter()
         snap = graph_store.add(extractions)
         timings["merge + rdf (store)"] += time.perf_counter() - t0
-        return BuildResult(snap.extractions, snap.entities, problems, snap.quads, snap.union,
+        return BuildResult(snap.extractions, snap.entities, problems, snap.store, snap.store,
                            base, dict(timings), notices, added=snap.added, known=known)
     t0 = time.perf_counter()
     extractions, entities = merge(extractions)

@@ -1,10 +1,10 @@
 """Read-only SPARQL over a build's output, with Oxigraph (pyoxigraph).
 
 A store made by `kg build --store` is opened read-only in place; an output folder's
-`graph.trig` is loaded into memory. Both hold one named graph per article; queries see
-the union of all articles as their default graph, and `GRAPH ?article { ... }` reaches
-one article's facts. Updates are refused: pyoxigraph's query entry point only parses
-queries, and we say so before it does.
+`graph.trig` and `graph.nt` are loaded into memory. Both hold one named graph per
+article and, as the default graph, their union, each triple once; `GRAPH ?article
+{ ... }` reaches one article's facts. Updates are refused: pyoxigraph's query entry
+point only parses queries, and we say so before it does.
 """
 
 from __future__ import annotations
@@ -32,12 +32,13 @@ class QueryError(ValueError):
 def open_store(target: str | Path) -> ox.Store:
     """The store of `kg build --store`, read-only; or an in-memory store holding a build's
     output folder, or one RDF file."""
-    from kg.store import StoreError, is_store, open_quads
+    from kg.store import StoreError, is_store
+    from kg.store import open_store as open_kg_store
 
     path = Path(target)
     if path.is_dir() and is_store(path):
         try:
-            return open_quads(path)
+            return open_kg_store(path)
         except (StoreError, OSError) as exc:
             raise QueryError(str(exc)) from None
     if path.is_dir():
@@ -50,8 +51,15 @@ def open_store(target: str | Path) -> ox.Store:
     if fmt is None:
         raise QueryError(f"{path}: unknown RDF format (use .trig, .ttl, .nq or .nt)")
     store = ox.Store()
+    union = path.with_suffix(".nt") if path.name == "graph.trig" else None
     try:
         store.bulk_load(path=str(path), format=fmt)
+        if union is not None and union.exists():
+            store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
+        elif fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            # The default graph is the union of the articles, each triple once (Oxigraph's
+            # own union view would repeat a triple for every article that states it).
+            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     except (SyntaxError, OSError) as exc:
         raise QueryError(f"{path}: cannot load: {exc}") from None
     return store
@@ -70,7 +78,7 @@ def run(store: ox.Store, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | o
         raise QueryError("kg query is read-only: SPARQL updates (INSERT, DELETE, LOAD, ...) "
                          "are not run")
     try:
-        return store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        return store.query(sparql, prefixes=PREFIXES)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
 

@@ -237,8 +237,14 @@ def _chunks(items: Iterable[Extraction], size: int) -> Iterator[list[Extraction]
 
 
 def dump(store: ox.Store, path: str, fmt: ox.RdfFormat) -> None:
-    """Write a store to a file. Oxigraph's in-memory store iterates in an order fixed by
-    its content, so the same quads give the same bytes, whatever order they came in."""
-    graph = None if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else ox.DefaultGraph()
-    store.dump(path, fmt, from_graph=graph, prefixes=PREFIXES
-               if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None)
+    """Write a store to a file: the named graphs for TriG and N-Quads, the default graph
+    for Turtle and N-Triples. Oxigraph iterates in an order fixed by the content, so the
+    same quads give the same bytes, whatever order they came in."""
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
+    if fmt not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        store.dump(path, fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    elif next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None:
+        store.dump(path, fmt, prefixes=prefixes)
+    else:  # a --store keeps the union in its default graph: the files hold the articles
+        ox.serialize((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)),
+                     path, fmt, prefixes=prefixes)

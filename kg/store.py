@@ -1,9 +1,10 @@
 """A persistent graph store for incremental builds (`kg build --store DIR`).
 
-DIR holds generations of two on-disk Oxigraph stores, `quads` (one named graph per
-article) and `union` (every triple once, in the default graph), each generation with a
-manifest of its articles; `records/` keeps every article's extraction records, and
-`CURRENT` names the live generation.
+DIR holds generations of an on-disk Oxigraph store, each with a manifest of its
+articles: one named graph per article, and their union (every triple once) as the
+default graph, so that SPARQL over the store answers a fact stated by two articles once.
+`records/` keeps every article's extraction records; `CURRENT` names the live
+generation.
 
 A build copies the live generation (a RocksDB checkpoint: hard links, not a copy of the
 data), changes the copy, and switches `CURRENT` by an atomic rename, so a build that
@@ -43,8 +44,7 @@ class Snapshot:
 
     extractions: list[Extraction]
     entities: dict[str, Entity]
-    quads: ox.Store
-    union: ox.Store
+    store: ox.Store  # named graphs per article, their union as the default graph
     added: int  # new articles
     rewritten: int  # old articles whose graph changed with the merge
 
@@ -53,9 +53,9 @@ def is_store(folder: Path) -> bool:
     return (folder / "CURRENT").is_file()
 
 
-def open_quads(folder: Path) -> ox.Store:
-    """The live named graphs of a store, read-only (for `kg query` and `kg serve`)."""
-    return ox.Store.read_only(str(_live(folder) / "quads"))
+def open_store(folder: Path) -> ox.Store:
+    """The live store, read-only (for `kg query` and `kg serve`)."""
+    return ox.Store.read_only(str(_live(folder) / "store"))
 
 
 def _live(folder: Path) -> Path:
@@ -165,9 +165,8 @@ class GraphStore:
         if changed:
             self._commit(new, changed, digests, m)
         live = _live(self.folder)
-        return Snapshot(merged, entities, ox.Store.read_only(str(live / "quads")),
-                        ox.Store.read_only(str(live / "union")), added=len(new),
-                        rewritten=len(changed) - len(new))
+        return Snapshot(merged, entities, ox.Store.read_only(str(live / "store")),
+                        added=len(new), rewritten=len(changed) - len(new))
 
     def _commit(self, new: list[Extraction], changed: dict[str, list[str]],
                 digests: dict[str, str], m) -> None:
@@ -179,33 +178,32 @@ class GraphStore:
         shutil.rmtree(gen, ignore_errors=True)
         gen.mkdir()
         if live:
-            for part in ("quads", "union"):
-                ox.Store.read_only(str(self.folder / live / part)).backup(str(gen / part))
-        quads, union = ox.Store(str(gen / "quads")), ox.Store(str(gen / "union"))
+            ox.Store.read_only(str(self.folder / live / "store")).backup(str(gen / "store"))
+        store = ox.Store(str(gen / "store"))
         stale: set[tuple] = set()
         for article_id in changed:
             if article_id in self.digests:
                 g = ox.NamedNode(m.article(article_id)[1:-1])
                 stale.update((q.subject, q.predicate, q.object)
-                             for q in quads.quads_for_pattern(None, None, None, g))
-                quads.remove_graph(g)
+                             for q in store.quads_for_pattern(None, None, None, g))
+                store.remove_graph(g)
         ids = list(changed)
         for i in range(0, len(ids), _CHUNK):
-            qs, ts = [], []
+            qs = []
             for article_id in ids[i:i + _CHUNK]:
                 g = m.article(article_id)
                 for line in changed[article_id]:
                     qs.append(f"{line} {g} .\n")
-                    ts.append(f"{line} .\n")
-            quads.bulk_load("".join(qs).encode("utf-8"), ox.RdfFormat.N_QUADS)
-            union.bulk_load("".join(ts).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+                    qs.append(f"{line} .\n")  # the default graph: the union
+            store.bulk_load("".join(qs).encode("utf-8"), ox.RdfFormat.N_QUADS)
+        default = ox.DefaultGraph()
         for s, p, o in sorted(stale, key=str):
             # A triple of an old graph stays in the union while some article still says it.
-            if next(quads.quads_for_pattern(s, p, o, None), None) is None:
-                union.remove(ox.Quad(s, p, o, ox.DefaultGraph()))
-        quads.flush()
-        union.flush()
-        del quads, union  # closes the databases before the switch
+            if not any(not isinstance(q.graph_name, ox.DefaultGraph)
+                       for q in store.quads_for_pattern(s, p, o, None)):
+                store.remove(ox.Quad(s, p, o, default))
+        store.flush()
+        del store  # closes the database before the switch
         records = self.folder / "records"
         records.mkdir(exist_ok=True)
         for x in new:

@@ -376,8 +376,6 @@ def two_articles(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="kg query uses pyoxigraph 0.5's union default graph, "
-                   "which repeats a triple once per named graph holding it (oxigraph #1919)")
 def test_a_fact_stated_in_two_articles_is_answered_once(two_articles):
     """kg query over the folder (the union of the articles) answers as it does over
     graph.ttl (the same facts as one graph), as Jena and Virtuoso do."""
