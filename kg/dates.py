@@ -82,6 +82,8 @@ def resolve(expression: str, base: dt.date | None, future: bool = False) -> str 
         return (base + dt.timedelta(days=1)).isoformat()
     if "today" in words or "tonight" in words:
         return base.isoformat()
+    if re.search(r"\b(recent|past|last|coming|next) (few |several )?(days|weeks|months)\b", text):
+        return None  # "in recent weeks": a span with no one month or day
     if "week" in text or "weekend" in text:
         day = base
         if "last" in words or "past" in words:

@@ -94,7 +94,7 @@ class Draft:
     confidence: float = 0.6
     symmetric: bool = False
     mutual: bool = False  # the targets act on the actors too ("X hosted Y")
-    bare_noun: bool = False  # a nominal event with no verb of its own ("Russia's war")
+    bare_noun: bool = False  # background with no time of its own ("Russia's war")
 
 
 class _Args:
@@ -274,6 +274,19 @@ class _Args:
         return None
 
 
+def _participle_modifier(verb: Token) -> bool:
+    """A past participle that describes a noun ("the army, armed and equipped by NATO",
+    "a deal brokered by Qatar"): background, like a nominal event, with no time of its
+    own."""
+    node = verb
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    if node.tag_ not in ("VBN", "JJ") or node.dep_ not in ("acl", "relcl", "amod"):
+        return False
+    return not any(c.dep_ in ("aux", "auxpass", "mark") or
+                   c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in node.children)
+
+
 def _misparsed_subject_of(verb: Token) -> Token | None:
     """The subject the parser gave to the previous clause as a conjunct: in "the US
     sent ships to the Black Sea and the UK announced ...", "UK" hangs off "Sea"."""
@@ -426,7 +439,8 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     if not actors or ("target" in entry.flags and not targets):
         return None
     d = Draft(type_, [tok], list(dict.fromkeys(actors)), list(dict.fromkeys(targets)), place,
-              symmetric="sym" in entry.flags, mutual="mutual" in entry.flags)
+              symmetric="sym" in entry.flags, mutual="mutual" in entry.flags,
+              bare_noun=_participle_modifier(tok))
     d.mode = _mode(tok, actors, args)
     d.date_text = _date_text(tok, args.res)
     d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron

@@ -179,3 +179,21 @@ def test_purpose_clause_is_an_aim_not_an_event(parse):
     assert not facts(events)
     events = parse("Qatar sent envoys to meet with Egypt.")
     assert ("country/qat", "CONSULT", "country/egy") not in facts(events)
+
+
+def test_participle_modifier_is_background_without_a_date(parse):
+    events = parse("Rebels fought the Malian army, trained and equipped by France.")
+    assert [e.date for e in events if e.type == "AID"] == [None]
+    # a clause with its own subject keeps the report's year
+    events = parse("The fact that Chile and Peru spent much time together mattered.")
+    assert {e.date for e in events if e.type == "CONSULT"} == {"2023"}
+
+
+def test_vague_spans_are_not_a_month(parse):
+    from kg.dates import resolve
+
+    assert resolve("in recent weeks", BASE) is None
+    assert resolve("over the past few months", BASE) is None
+    assert resolve("last week", BASE) == "2023-04"
+    events = parse("In recent weeks, Sweden has deployed troops to Gotland.")
+    assert {e.date for e in events if e.type == "MOBILIZE"} == {"2023"}
