@@ -10,7 +10,7 @@ country, of people no entity) and canonicalises the rest (persons by full name).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
@@ -372,20 +372,25 @@ def _same_names(a: list[str], b: list[str]) -> bool:
     return SequenceMatcher(None, a[0].lower(), b[0].lower()).ratio() >= 0.85
 
 
-def full_name_for(key: str, words: tuple[str, ...],
-                  fulls: list[tuple[str, tuple[str, ...]]]) -> str | None:
+def full_name_for(key: str, words: tuple[str, ...], fulls: list[tuple[str, tuple[str, ...]]],
+                  salience: dict[str, int] | None = None) -> str | None:
     """The one full name that a shorter name stands for, or None if none or several.
 
     "Putin" ends "Vladimir Putin" (also under another transliteration); "Xi" begins
     "Xi Jinping" (family name first). "Kim" with both Duyeon Kim and Kim Jong Un around
-    is left alone."""
+    is the one the article names most often (`salience`: mentions per key), if one is
+    named more often than the others; else it is left alone."""
     longer = [(k, w) for k, w in fulls if k != key and len(w) > len(words)]
     ends = {k for k, w in longer if _same_names(list(w[-len(words):]), list(words))}
-    begins = {k for k, w in longer if w[:len(words)] == words}
+    begins = {k for k, w in longer if w[:len(words)] == words} if len(words) == 1 else set()
     if len(ends) == 1 and not begins:
         return ends.pop()
-    if not ends and len(words) == 1 and len(begins) == 1:
+    if not ends and len(begins) == 1:
         return begins.pop()
+    if salience and len(ends | begins) > 1:
+        ranked = sorted(ends | begins, key=lambda k: (-salience.get(k, 0), k))
+        if salience.get(ranked[0], 0) > salience.get(ranked[1], 0):
+            return ranked[0]
     return None
 
 
@@ -404,8 +409,9 @@ def _merge_person_names(resolved: Resolved) -> None:
                or (" " not in d.label and not d.key.startswith(("country/", "alliance/")))]
     fulls = [(d.key, tuple(d.label.split())) for d in persons
              if " " in d.label and d.type == "Person"]
+    salience = Counter(k for _, _, k in resolved.mentions)
     remap = {d.key: target for d in persons
-             if (target := full_name_for(d.key, tuple(d.label.split()), fulls))}
+             if (target := full_name_for(d.key, tuple(d.label.split()), fulls, salience))}
     if not remap:
         return
     for old, new in remap.items():
