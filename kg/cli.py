@@ -157,8 +157,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (QueryError, OSError) as exc:
         _err(str(exc))
         return EXIT_ERROR
-    host, port = httpd.server_address[:2]
-    print(f"SPARQL endpoint (read-only): http://{host}:{port}/sparql  (Ctrl-C to stop)")
+    port = httpd.server_address[1]
+    print(f"SPARQL endpoint (read-only): http://{args.host}:{port}/sparql  (Ctrl-C to stop)")
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:

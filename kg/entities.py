@@ -291,15 +291,15 @@ def _acronyms(resolved: Resolved, doc: Doc) -> None:
         if doc[end].text == "(" and doc[end + 2].text == ")" and acr.is_alpha and \
                 acr.text.isupper() and 2 <= len(acr.text) <= 6 and acr.i not in resolved.by_token:
             found.setdefault(acr.text, key)
-    for acr, key in found.items():
+    for acronym, key in found.items():
         for tok in doc:
-            if tok.text != acr:
+            if tok.text != acronym:
                 continue
             old = resolved.by_token.get(tok.i)
             if old is None:
                 resolved.add(doc[tok.i:tok.i + 1], key, resolved.entities[key].label,
                              resolved.entities[key].type)
-            elif old != key and resolved.entities[old].label == acr:  # the NER's own node
+            elif old != key and resolved.entities[old].label == acronym:  # the NER's own node
                 resolved.entities[key].aliases |= resolved.entities.pop(old).aliases
                 resolved.mentions = [(s, e, key if k == old else k)
                                      for s, e, k in resolved.mentions]

@@ -7,6 +7,7 @@ so an interrupted build leaves the previous outputs whole.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import re
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import networkx as nx
+    import pyoxigraph as ox
 
     from kg.pipeline import BuildResult
 
@@ -26,7 +28,7 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def atomic_write(path: Path, write: Callable[[io.TextIOBase], None]) -> None:
+def atomic_write(path: Path, write: Callable[[io.TextIOBase], object]) -> None:
     """Write a text file through a temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -61,7 +63,6 @@ def write_rdf(result: BuildResult, out: Path) -> list[Path]:
     per article)."""
     import pyoxigraph as ox
 
-    from kg.rdf import dump
 
     files = {
         "graph.ttl": (result.union, ox.RdfFormat.TURTLE),
@@ -71,9 +72,19 @@ def write_rdf(result: BuildResult, out: Path) -> list[Path]:
     }
     written = []
     for name, (store, fmt) in files.items():
-        atomic_dump(out / name, lambda tmp, store=store, fmt=fmt: dump(store, tmp, fmt))
+        atomic_dump(out / name, functools.partial(_dump_to, store, fmt))
         written.append(out / name)
     return written
+
+
+def _dump_to(store: ox.Store, fmt: ox.RdfFormat, path: str) -> None:
+    from kg.rdf import dump
+
+    dump(store, path, fmt)
+
+
+def _write_text(text: str, f: io.TextIOBase) -> None:
+    f.write(text)
 
 
 def write_tables(result: BuildResult, out: Path) -> list[Path]:
@@ -119,7 +130,7 @@ def write_network(g: nx.MultiDiGraph, out: Path) -> list[Path]:
     for name, fn in (("graph.graphml", nx.generate_graphml), ("graph.gexf", nx.generate_gexf)):
         # GEXF stamps today's date into its header: drop it to keep outputs reproducible.
         data = re.sub(r' lastmodifieddate="[^"]*"', "", "\n".join(fn(simple)) + "\n")
-        atomic_write(out / name, lambda f, data=data: f.write(data))
+        atomic_write(out / name, functools.partial(_write_text, data))
         written.append(out / name)
     return written
 

@@ -213,12 +213,13 @@ def _read_html(path: Path, html: str) -> Iterator[Item]:
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                       include_tables=False, as_dict=False)
-    if doc is None or not getattr(doc, "text", None):
+    text = getattr(doc, "text", None)
+    if not text:
         yield Problem(str(path), "no article text found in the HTML")
         return
     meta = {k: str(v) for k in ("title", "date", "url", "author")
             if (v := getattr(doc, k, None))}
-    yield from _make(str(path), doc.text, meta)
+    yield from _make(str(path), str(text), meta)
 
 
 def _read_jsonl(path: Path) -> Iterator[Item]:

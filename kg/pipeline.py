@@ -116,9 +116,9 @@ def merge(extractions: list[Extraction]) -> tuple[list[Extraction], dict[str, En
             for e in x.entities:
                 k = key(e.key)
                 prev = ents.get(k)
-                aliases = tuple(sorted(set(e.aliases) | set(prev.aliases if prev else ())))
+                names = tuple(sorted(set(e.aliases) | set(prev.aliases if prev else ())))
                 base = prev or dataclasses.replace(e, key=k)
-                ents[k] = dataclasses.replace(base, aliases=aliases)
+                ents[k] = dataclasses.replace(base, aliases=names)
             x = dataclasses.replace(
                 x,
                 entities=tuple(sorted(ents.values(), key=lambda e: e.key)),
@@ -188,8 +188,10 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
     for item in (articles if articles is not None else ingest.read(paths)):
         if isinstance(item, Article):
             good.append(item)
+        elif isinstance(item, Problem):
+            problems.append(item)
         else:
-            (problems if isinstance(item, Problem) else notices).append(item)
+            notices.append(item)
     timings["ingest"] += time.perf_counter() - t0
     known = 0
     if graph_store is not None:
@@ -224,13 +226,13 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
         if runner is None:
             runner = parallel.run if n_process > 1 else parallel.run_here
         for batch in runner(todo, model=model, processes=n_process, batch_size=batch_size):
-            for item in batch:
-                if isinstance(item, Problem):
-                    problems.append(item)
+            for record in batch:
+                if isinstance(record, Problem):
+                    problems.append(record)
                     continue
-                extractions.append(item)
+                extractions.append(record)
                 if cache is not None:
-                    cache.put(item)
+                    cache.put(record)
             if progress:
                 progress(len(batch))
     timings["parse + extract"] += time.perf_counter() - t0

@@ -101,7 +101,7 @@ def format_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
     if isinstance(result, ox.QueryTriples):
         return "".join(f"{t} .\n" for t in result)
     if fmt == "json":
-        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
+        return (result.serialize(format=ox.QueryResultsFormat.JSON) or b"").decode("utf-8") + "\n"
     names = [v.value for v in result.variables]
     rows = [[_term(sol[n]) for n in names] for sol in result]
     if fmt in ("csv", "tsv"):

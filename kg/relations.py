@@ -377,7 +377,7 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
             yield Found(key, "role", role, lo, hi)
             polity = _polity(phrase, res)
             extra = _containers(polity, phrase, res) \
-                if res.type_of(polity) == "Organization" else []
+                if polity is not None and res.type_of(polity) == "Organization" else []
             if polity is None:
                 owner = next((k for t in phrase if (k := res.key_of(t)) and res.type_of(k)
                               == "Person" and k != key and t.dep_ == "poss" and any(
@@ -414,14 +414,14 @@ def officials(doc: Doc, res: Resolved) -> Iterator[Found]:
         polity = _polity(phrase, res)
         if polity is None:
             continue
-        key = _coreferent(res, persons, tok, holders, role)
-        if key is None or key in served:
+        ref = _coreferent(res, persons, tok, holders, role)
+        if ref is None or ref in served:
             continue
-        served[key] = polity
+        served[ref] = polity
         lo, hi = phrase[0].i, phrase[-1].i + 1
-        yield Found(key, "officialOf", polity, lo, hi)
+        yield Found(ref, "officialOf", polity, lo, hi)
         if leader:
-            yield Found(key, "leaderOf", polity, lo, hi)
+            yield Found(ref, "leaderOf", polity, lo, hi)
 
 
 def _np_entities(token: Token, res: Resolved, types: tuple[str, ...]) -> list[str]:
@@ -461,7 +461,8 @@ def memberships(doc: Doc, res: Resolved) -> Iterator[Found]:
                 members = _with_conjuncts(np_head.head, res, members_types)
             elif (left := np_head.left_edge).lower_ in ("a", "an") and left.i >= 2 and \
                     doc[left.i - 1].text == "," and np_head.dep_ not in ("attr", "pobj") and \
-                    res.type_of(k := res.key_of(doc[left.i - 2])) in members_types:
+                    (k := res.key_of(doc[left.i - 2])) is not None and \
+                    res.type_of(k) in members_types:
                 members = [k]  # "Poland, a EU member state" where the parse lost the apposition
             for child in np_head.children:
                 if child.dep_ == "appos":

@@ -103,11 +103,11 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(result, ox.QueryTriples):
             name = _pick(accept, fmt, GRAPH_FORMATS)
             mime, rdf_fmt = GRAPH_FORMATS[name]
-            self._reply(HTTPStatus.OK, ox.serialize(result, format=rdf_fmt), mime)
+            self._reply(HTTPStatus.OK, ox.serialize(result, format=rdf_fmt) or b"", mime)
             return
         name = _pick(accept, fmt, FORMATS)
         mime, res_fmt = FORMATS[name]
-        self._reply(HTTPStatus.OK, result.serialize(format=res_fmt), mime)
+        self._reply(HTTPStatus.OK, result.serialize(format=res_fmt) or b"", mime)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # quiet: a local tool, not a web server's access log

@@ -212,7 +212,7 @@ class GraphStore:
                     "articles": [[k, digests[k]] for k in digests]}
         _atomic_text(gen / "manifest.json", json.dumps(manifest, indent=0) + "\n")
         _atomic_text(self.folder / "CURRENT", gen.name + "\n")  # the switch
-        self.manifest, self.digests = manifest, dict(manifest["articles"])
+        self.manifest, self.digests = manifest, dict(digests)
         if live:
             shutil.rmtree(self.folder / live, ignore_errors=True)
 
