@@ -18,11 +18,10 @@ Needs the `dask` extra: `pip install 'kg[dask]'`.
 from __future__ import annotations
 
 import contextlib
-import inspect
 import math
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,7 @@ from kg.records import Article, Extraction, Problem
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster
 
+    from kg.parallel import Runner
     from kg.pipeline import BuildResult
 
 Records = list[Extraction | Problem]
@@ -218,9 +218,6 @@ def run_dask(articles: Iterable[Article], *, model: str | None, scheduler: str |
                 alone = True
 
 
-Runner = Callable[..., Iterable[Records]]
-
-
 def runner(*, scheduler: str | None = None, partitions: int | None = None,
            workers: int = LOCAL_WORKERS) -> Runner:
     """run_dask with the call signature of `kg.parallel.run`, for `pipeline.build`."""
@@ -234,26 +231,12 @@ def runner(*, scheduler: str | None = None, partitions: int | None = None,
     return run
 
 
-_ROUTE_LOCK = threading.Lock()
-
-
 def build_dask(paths: Iterable[str | Path], *, scheduler: str | None = None,
                partitions: int | None = None, workers: int = LOCAL_WORKERS,
                **build_kwargs: Any) -> BuildResult:
     """`kg.pipeline.build` with parsing and extraction on a Dask cluster; merge and RDF
     are the pipeline's own, so the graph is the single-process one."""
-    from kg import parallel, pipeline
+    from kg.pipeline import build
 
-    run = runner(scheduler=scheduler, partitions=partitions, workers=workers)
-    if "runner" in inspect.signature(pipeline.build).parameters:
-        return pipeline.build(paths, runner=run, **build_kwargs)
-    # Until pipeline.build takes a runner, its multi-process runner is routed here for
-    # the duration of this call (n_process=2 makes build pick that runner).
-    build_kwargs.pop("n_process", None)
-    with _ROUTE_LOCK:
-        saved = parallel.run
-        parallel.run = run  # type: ignore[assignment]
-        try:
-            return pipeline.build(paths, n_process=2, **build_kwargs)
-        finally:
-            parallel.run = saved
+    return build(paths, runner=runner(scheduler=scheduler, partitions=partitions,
+                                      workers=workers), **build_kwargs)
