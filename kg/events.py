@@ -328,9 +328,12 @@ def _date_text(token: Token, res: Resolved, depth: int = 0) -> str | None:
         if ent.label_ == "DATE" and ent.root.i in local:
             if best is None or abs(ent.root.i - token.i) < abs(best.root.i - token.i):
                 best = ent
-    if best is None and token.dep_ in ("xcomp", "conj") and token.head is not token \
-            and token.head.pos_ in ("VERB", "AUX") and depth < 3:
-        # "agreed on Sunday to impose sanctions": the time of the governing verb
+    if best is None and token.dep_ in ("xcomp", "conj") and token.head.i != token.i \
+            and token.head.pos_ in ("VERB", "AUX") and depth < 3 and \
+            not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and \
+            _misparsed_subject_of(token) is None:
+        # "agreed on Sunday to impose sanctions", "met on Monday and signed a deal": the
+        # time of the governing verb, when it is the same actor's
         return _date_text(token.head, res, depth + 1)
     return best.text if best is not None else None
 

@@ -197,3 +197,10 @@ def test_vague_spans_are_not_a_month(parse):
     assert resolve("last week", BASE) == "2023-04"
     events = parse("In recent weeks, Sweden has deployed troops to Gotland.")
     assert {e.date for e in events if e.type == "MOBILIZE"} == {"2023"}
+
+
+def test_conjoined_verb_borrows_a_date_only_from_its_own_actor(parse):
+    events = parse("On Monday, Spain met Portugal and signed a treaty with Italy.")
+    assert {e.date for e in events if e.type == "AGREE"} == {"2023-04-10"}
+    events = parse("On Monday, Spain met Portugal and Italy signed a treaty with Greece.")
+    assert "2023-04-10" not in {e.date for e in events if e.type == "AGREE"}
