@@ -155,55 +155,61 @@ class GraphStore:
         merged, entities = merge([*self.records(), *new])
         m = Minter(self.base)
         digests: dict[str, str] = {}
-        changed: dict[str, list[str]] = {}  # article id -> its triples, N-Triples lines
-        for x in merged:
+        store: ox.Store | None = None  # the next generation, made at the first change
+        stale: set[tuple] = set()
+        rewritten = 0
+        chunk: list[str] = []
+        # Article by article, a chunk at a time: the triples are never all in memory.
+        for n, x in enumerate(merged, 1):
             lines = sorted({f"{s} {p} {o}" for s, p, o in article_triples(m, x, entities)})
             digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:32]
             digests[x.article.id] = digest
             if self.digests.get(x.article.id) != digest:
-                changed[x.article.id] = lines
-        if changed:
-            self._commit(new, changed, digests, m)
+                if store is None:
+                    store = self._next_generation()
+                g = m.article(x.article.id)
+                if x.article.id in self.digests:  # an old article whose graph changed
+                    rewritten += 1
+                    node = ox.NamedNode(g[1:-1])
+                    stale.update((q.subject, q.predicate, q.object)
+                                 for q in store.quads_for_pattern(None, None, None, node))
+                    store.remove_graph(node)
+                for line in lines:
+                    chunk.append(f"{line} {g} .\n")
+                    chunk.append(f"{line} .\n")  # the default graph: the union
+            if chunk and (n % _CHUNK == 0 or n == len(merged)):
+                assert store is not None
+                store.bulk_load("".join(chunk).encode("utf-8"), ox.RdfFormat.N_QUADS)
+                chunk = []
+        if store is not None:
+            default = ox.DefaultGraph()
+            for s, p, o in sorted(stale, key=str):
+                # A triple of an old graph stays in the union while an article says it.
+                if not any(not isinstance(q.graph_name, ox.DefaultGraph)
+                           for q in store.quads_for_pattern(s, p, o, None)):
+                    store.remove(ox.Quad(s, p, o, default))
+            store.flush()
+            del store  # closes the database before the switch
+            self._commit(new, digests)
         live = _live(self.folder)
         return Snapshot(merged, entities, ox.Store.read_only(str(live / "store")),
-                        added=len(new), rewritten=len(changed) - len(new))
+                        added=len(new), rewritten=rewritten)
 
-    def _commit(self, new: list[Extraction], changed: dict[str, list[str]],
-                digests: dict[str, str], m) -> None:
+    def _next_generation(self) -> ox.Store:
+        """A writable copy of the live generation (or an empty store), not yet live."""
+        live = self.manifest["generation"]
+        self._gen = self.folder / f"gen-{int(live[4:]) + 1 if live else 1:06d}"
+        shutil.rmtree(self._gen, ignore_errors=True)
+        self._gen.mkdir()
+        if live:
+            ox.Store.read_only(str(self.folder / live / "store")).backup(str(self._gen / "store"))
+        return ox.Store(str(self._gen / "store"))
+
+    def _commit(self, new: list[Extraction], digests: dict[str, str]) -> None:
+        """Make the next generation live: records, manifest, then the switch."""
         from kg.cache import to_json
 
-        live = self.manifest["generation"]
-        number = int(live[4:]) + 1 if live else 1
-        gen = self.folder / f"gen-{number:06d}"
-        shutil.rmtree(gen, ignore_errors=True)
-        gen.mkdir()
-        if live:
-            ox.Store.read_only(str(self.folder / live / "store")).backup(str(gen / "store"))
-        store = ox.Store(str(gen / "store"))
-        stale: set[tuple] = set()
-        for article_id in changed:
-            if article_id in self.digests:
-                g = ox.NamedNode(m.article(article_id)[1:-1])
-                stale.update((q.subject, q.predicate, q.object)
-                             for q in store.quads_for_pattern(None, None, None, g))
-                store.remove_graph(g)
-        ids = list(changed)
-        for i in range(0, len(ids), _CHUNK):
-            qs = []
-            for article_id in ids[i:i + _CHUNK]:
-                g = m.article(article_id)
-                for line in changed[article_id]:
-                    qs.append(f"{line} {g} .\n")
-                    qs.append(f"{line} .\n")  # the default graph: the union
-            store.bulk_load("".join(qs).encode("utf-8"), ox.RdfFormat.N_QUADS)
-        default = ox.DefaultGraph()
-        for s, p, o in sorted(stale, key=str):
-            # A triple of an old graph stays in the union while some article still says it.
-            if not any(not isinstance(q.graph_name, ox.DefaultGraph)
-                       for q in store.quads_for_pattern(s, p, o, None)):
-                store.remove(ox.Quad(s, p, o, default))
-        store.flush()
-        del store  # closes the database before the switch
+        live, gen = self.manifest["generation"], self._gen
         records = self.folder / "records"
         records.mkdir(exist_ok=True)
         for x in new:
