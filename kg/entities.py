@@ -31,6 +31,20 @@ ORG_SUFFIXES = frozenset(_LEXICON["organization_suffixes"])
 NOT_STATE_PREFIXES = frozenset(_LEXICON["not_state_prefixes"])
 STOP_NAMES = frozenset(_LEXICON["not_names"])
 _TITLE_HEADS = frozenset(h for h in load_data("titles.json")["heads"] if " " not in h)
+_DESC = load_data("descriptions.json")
+DESCRIPTION_NOUNS: dict[str, str] = _DESC["nouns"]
+ARMED_WORDS = frozenset(_DESC["armed_words"])
+OPPOSITION_WORDS = frozenset(_DESC["opposition_words"])
+NUMBER_WORDS: dict[str, int] = _DESC["numbers"]
+DESCRIPTION_DETS = frozenset(_DESC["determiners"])
+NOT_ANAPHORIC = frozenset(_DESC["not_anaphoric"])
+_DESCRIBED_TYPES = {"Country": ("Country",), "Alliance": ("Alliance",),
+                    "Organization": ("Organization",), "ArmedGroup": ("Organization",),
+                    "Opposition": ("Organization",), "Party": ("Country", "Organization")}
+REGIONAL_FORCES = frozenset(_DESC["regional_forces"])
+GROUP_HEADS = frozenset(_DESC["group_heads"])
+_PARTIES = load_data("parties.json")
+PARTY_PERSON_NOUNS = frozenset(_PARTIES["person_nouns"])
 _NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
               "FAC": "Place", "NORP": None}
 _QUOTES = "\"'“”‘’«»"
@@ -54,6 +68,10 @@ class Resolved:
     by_token: dict[int, str] = field(default_factory=dict)  # token index -> entity key
     sentences: list[Span] = field(default_factory=list)
     sentence_of: dict[int, int] = field(default_factory=dict)  # token index -> sentence
+    # Descriptions that refer back ("the two countries", "the alliance"): head token
+    # index -> the entities they stand for. Not mentions: a description names nobody.
+    refs: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    state_orgs: set[str] = field(default_factory=set)  # organizations of a state
 
     def sent(self, token: Token) -> Span:
         """The token's sentence (spaCy's Token.sent walks the whole Doc each call)."""
@@ -69,6 +87,11 @@ class Resolved:
 
     def key_of(self, token: Token) -> str | None:
         return self.by_token.get(token.i)
+
+    def keys_of(self, token: Token) -> tuple[str, ...]:
+        """The entity a token names, or the entities a description there refers to."""
+        key = self.by_token.get(token.i)
+        return (key,) if key else self.refs.get(token.i, ())
 
     def type_of(self, key: str | None) -> str | None:
         return self.entities[key].type if key in self.entities else None
@@ -130,6 +153,7 @@ def _state_org(resolved: Resolved, gaz: Gazetteer, owner: Span, noun: Token, key
     span = noun.doc[start:noun.i + 1]
     key = "organization/" + slug(label)
     draft = resolved.entities.setdefault(key, Draft(key, label, "Organization"))
+    resolved.state_orgs.add(key)
     draft.aliases.add(_surface(span))
     resolved.mentions.append((span.start, span.end, draft.key))
     for tok in noun.doc[noun.i - words.count(" "):noun.i + 1]:
@@ -208,9 +232,14 @@ def resolve(doc: Doc) -> Resolved:
             _from_ner(resolved, gaz, ent)
     _elided_countries(resolved, gaz, doc)
     _organizations_named_after_places(resolved, doc)
+    _regional_forces(resolved, doc)
+    _named_groups(resolved, doc)
+    _capitalised_organizations(resolved, doc)
     _odd_possessives(resolved, gaz, doc)
     _acronyms(resolved, doc)
     _merge_person_names(resolved)
+    _party_adjectives(resolved, gaz, doc)
+    _descriptions(resolved, doc)
     return resolved
 
 
@@ -263,6 +292,70 @@ def _organizations_named_after_places(resolved: Resolved, doc: Doc) -> None:
         if not any(k == key for _s, _e, k in resolved.mentions):
             resolved.entities.pop(key, None)
         resolved.add(span, "organization/" + slug(span.text), span.text, "Organization")
+
+
+def _regional_forces(resolved: Resolved, doc: Doc) -> None:
+    """"the Tigray forces", "forces from Tigray": the armed forces of a region (not of a
+    state: "Russian forces" are Russia) are an organization of their own."""
+    for start, end, key in sorted(resolved.mentions):
+        if resolved.type_of(key) != "Place" or not key.startswith("place/"):
+            continue
+        root = doc[start:end].root
+        head = root.head
+        if root.dep_ == "compound" and head.i == end and head.lemma_.lower() in REGIONAL_FORCES \
+                and head.tag_ == "NNS" and head.i not in resolved.by_token:
+            span = doc[start:head.i + 1]
+        elif root.dep_ == "pobj" and head.lower_ == "from" and head.head.i < start and \
+                head.head.lemma_.lower() in REGIONAL_FORCES and head.head.tag_ == "NNS" and \
+                head.head.i not in resolved.by_token:
+            span = doc[head.head.i:end]
+        else:
+            continue
+        noun = span.root.lower_ if span.root.lemma_ != "force" else "forces"
+        label = f"{resolved.entities[key].label} {noun}"
+        resolved.mentions.remove((start, end, key))
+        resolved.add(span, "organization/" + slug(label), label, "Organization")
+
+
+def _named_groups(resolved: Resolved, doc: Doc) -> None:
+    """"the M-19 guerrilla group", "the Azov battalion": a name before a group noun (and
+    its descriptive words) is an organization, whatever the NER made of it."""
+    for tok in doc:
+        if tok.lemma_.lower() not in GROUP_HEADS or tok.pos_ != "NOUN":
+            continue
+        words = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
+        names = [w for w in words if w.i not in resolved.by_token and
+                 w.text[:1].isupper() and not w.ent_id_ and w.ent_type_ not in ("NORP", "GPE") and
+                 (w.pos_ == "PROPN" or any(ch.isdigit() for ch in w.text) or
+                  (w.text.isupper() and len(w.text) >= 2))]
+        if not names or any(w.i in resolved.by_token for w in words) or \
+                tok.i == resolved.sentences[resolved.sentence_of[tok.i]].start:
+            continue
+        first, last = names[0].i, names[-1].i
+        if any(not doc[i].text[:1].isupper() and doc[i].text != "-"
+               for i in range(first, last + 1)):
+            continue
+        if _title_case_line(doc, tok.i):
+            continue
+        span = doc[first:last + 1]
+        resolved.add(span, "organization/" + slug(span.text), span.text, "Organization")
+
+
+def _capitalised_organizations(resolved: Resolved, doc: Doc) -> None:
+    """"a Peacekeeping Force that numbers 3,600": capitalised words in running text that
+    end in an organization's word are an organization the NER did not see."""
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and doc[j].is_alpha and doc[j].text[:1].isupper() and \
+                doc[j].pos_ in ("PROPN", "NOUN") and j not in resolved.by_token:
+            j += 1
+        if j - i >= 2 and doc[j - 1].text in ORG_SUFFIXES and not doc[j - 1].is_sent_start \
+                and i != resolved.sentences[resolved.sentence_of[i]].start \
+                and doc[i - 1].lower_ in ("a", "an", "the") and not _title_case_line(doc, i):
+            span = doc[i:j]
+            resolved.add(span, "organization/" + slug(span.text), span.text, "Organization")
+        i = max(j, i + 1)
 
 
 def _odd_possessives(resolved: Resolved, gaz: Gazetteer, doc: Doc) -> None:
@@ -467,3 +560,175 @@ def person_aliases(entities: list[Entity]) -> dict[str, str]:
         if target := full_name_for(key, words, candidates):
             out[key] = target
     return out
+
+
+def _party_adjectives(resolved: Resolved, gaz: Gazetteer, doc: Doc) -> None:
+    """"Democratic and Republican lawmakers", "Labour MPs": the adjective names a party,
+    when exactly one party it could name has its country mentioned in the article."""
+    mentioned = {k for _s, _e, k in resolved.mentions}
+    by_adjective: dict[str, list[dict]] = defaultdict(list)
+    for party in _PARTIES["parties"]:
+        for adjective in party["adjectives"]:
+            by_adjective[adjective].append(party)
+    for tok in doc:
+        if tok.i in resolved.by_token or tok.text not in by_adjective:
+            continue
+        node = tok
+        while node.dep_ == "conj" and node.head.i != node.i:
+            node = node.head
+        if node.dep_ not in ("amod", "compound") or (
+                node.head.lemma_ not in PARTY_PERSON_NOUNS and
+                node.head.text not in PARTY_PERSON_NOUNS):
+            continue
+        parties = [p for p in by_adjective[tok.text]
+                   if "country/" + p["country"].lower() in mentioned]
+        if len(parties) != 1:
+            continue
+        label = parties[0]["label"]
+        resolved.add(doc[tok.i:tok.i + 1], "organization/" + slug(label), label,
+                     "Organization")
+
+
+def _described(resolved: Resolved, doc: Doc, words: frozenset[str]) -> set[str]:
+    """Organizations the article presents with one of these words: "ELN rebels", "the
+    rebel group ELN", "the ELN, the largest rebel group", "the opposition Unitary
+    Platform"."""
+    out = set()
+    for start, end, key in resolved.mentions:
+        if resolved.type_of(key) != "Organization" or key in resolved.state_orgs:
+            continue
+        root = doc[start:end].root
+        near = list(root.children)
+        if root.dep_ in ("compound", "nmod", "amod", "appos"):
+            near += [root.head, *root.head.children]
+        near += [g for c in near if c.dep_ == "appos" for g in c.children]
+        if any(t.lower_ in words or t.lemma_.lower() in words
+               for t in near if not start <= t.i < end):
+            out.add(key)
+    return out
+
+
+def _description(tok: Token, resolved: Resolved) -> tuple[str, int | None] | None:
+    """(what it denotes, how many) if the token heads a description that refers back:
+    "the two countries", "both countries", "the alliance", "the guerrilla group"."""
+    kind = DESCRIPTION_NOUNS.get(tok.lemma_.lower())
+    if kind is None or tok.pos_ != "NOUN" or tok.i in resolved.by_token or \
+            tok.dep_ == "compound":
+        return None
+    children = list(tok.children)
+    if not any(c.dep_ in ("det", "predet") and c.lower_ in DESCRIPTION_DETS for c in children):
+        return None
+    if any(c.lower_ in NOT_ANAPHORIC for c in children):
+        return None
+    if any(c.dep_ in ("compound", "nmod", "poss", "appos", "amod") and
+           (c.i in resolved.by_token or c.pos_ == "PROPN") for c in children):
+        return None  # "the NATO alliance", "the ELN rebel group": named
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in children):
+        return None  # "the group of ...", "the countries of the region"
+    for c in children:
+        if c.dep_ in ("compound", "amod") and c.lower_ in ARMED_WORDS and kind == "Organization":
+            kind = "ArmedGroup"  # "the guerrilla group", "the armed group"
+        if c.dep_ in ("compound", "amod") and c.lower_ in OPPOSITION_WORDS and \
+                kind == "Organization":
+            kind = "Opposition"
+    count = next((NUMBER_WORDS[c.lower_] for c in children
+                  if c.dep_ in ("nummod", "det", "predet") and c.lower_ in NUMBER_WORDS), None)
+    if count is not None and tok.tag_ != "NNS":
+        return None
+    if kind == "Party" and tok.tag_ != "NNS":
+        return None  # "the party": a political party, not a side
+    return kind, count
+
+
+def _descriptions(resolved: Resolved, doc: Doc) -> None:
+    """Resolve descriptions to the entities named before them: "the two countries" (the
+    countries named just before, when exactly two are in recent context, or the last two
+    named together), "the alliance" (the alliance named last), "the country" (the one
+    country of the last sentence that names one), "the rebels" (the organization the
+    article presents as an armed group). Left unresolved when that is not clear."""
+    armed = _described(resolved, doc, ARMED_WORDS)
+    opposition = _described(resolved, doc, OPPOSITION_WORDS)
+    # (position, keys as one group) of every reference so far, in text order
+    named: list[tuple[int, tuple[str, ...], Token]] = []
+    for start, end, key in sorted(resolved.mentions):
+        named.append((start, (key,), doc[start:end].root))
+    for tok in doc:
+        found = _description(tok, resolved)
+        if found is None:
+            continue
+        kind, count = found
+        types = _DESCRIBED_TYPES[kind]
+        here = resolved.sentence_of[tok.i]
+        before = [(i, ks, t) for i, ks, t in named if i < tok.left_edge.i
+                  and all(resolved.type_of(k) in types for k in ks)]
+        keys: tuple[str, ...] = ()
+        if kind == "Alliance":
+            keys = before[-1][1][:1] if before else ()
+        elif kind in ("ArmedGroup", "Opposition"):
+            wanted = armed if kind == "ArmedGroup" else opposition
+            fits = [ks[0] for _i, ks, _t in before if len(ks) == 1 and ks[0] in wanted]
+            keys = tuple(fits[-1:])
+        elif kind == "Organization":
+            fits = [ks[0] for _i, ks, _t in before if len(ks) == 1 and ks[0] in armed]
+            if not fits:
+                earlier = sorted({resolved.sentence_of[i] for i, _ks, _t in before}
+                                 - {here})[-2:]
+                fits = [ks[0] for i, ks, _t in before if len(ks) == 1 and
+                        ks[0] not in resolved.state_orgs and
+                        resolved.sentence_of[i] in (here, *earlier)]
+            keys = tuple(fits[-1:])
+        elif tok.tag_ == "NNS" or count is not None:
+            keys = _plural(resolved, before, here, count)
+        else:
+            keys = _singular(resolved, before, here)
+        if keys:
+            resolved.refs[tok.i] = keys
+            named.append((tok.i, keys, tok))
+            named.sort(key=lambda n: n[0])
+
+
+def _group(resolved: Resolved, root: Token, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys named together with a reference ("Sweden and Finland")."""
+    if len(keys) > 1:
+        return keys
+    out = list(keys)
+    for c in root.conjuncts:
+        out.extend(k for k in resolved.keys_of(c) if k not in out)
+    return tuple(out)
+
+
+def _plural(resolved: Resolved, before: list[tuple[int, tuple[str, ...], Token]], here: int,
+            count: int | None) -> tuple[str, ...]:
+    # this sentence and the two before it that name anything (a bullet or a photo
+    # caption between them is no distance)
+    earlier = sorted({resolved.sentence_of[i] for i, _ks, _t in before} - {here})[-2:]
+    recent = [(i, ks, t) for i, ks, t in before
+              if resolved.sentence_of[i] in (here, *earlier)]
+    if not recent:
+        return ()
+    distinct = list(dict.fromkeys(k for _i, ks, _t in reversed(recent) for k in ks))
+    if count is not None and len(distinct) == count:
+        return tuple(distinct)
+    for _i, ks, root in reversed(recent):  # the last ones named together
+        types = {resolved.type_of(k) for k in ks}
+        group = tuple(k for k in _group(resolved, root, ks) if resolved.type_of(k) in types)
+        if len(group) >= 2 and (count is None or len(group) == count):
+            return group
+    return ()
+
+
+def _singular(resolved: Resolved, before: list[tuple[int, tuple[str, ...], Token]],
+              here: int) -> tuple[str, ...]:
+    for n in range(here, here - 4, -1):
+        in_sentence = [(i, ks, t) for i, ks, t in before if resolved.sentence_of[i] == n]
+        if not in_sentence:
+            continue
+        distinct = list(dict.fromkeys(k for _i, ks, _t in in_sentence for k in ks))
+        if len(distinct) == 1:
+            return tuple(distinct)
+        subjects = list(dict.fromkeys(
+            k for _i, ks, t in in_sentence for k in ks
+            if t.dep_ in ("nsubj", "nsubjpass") or t.dep_ == "poss" and
+            t.head.dep_ in ("nsubj", "nsubjpass")))
+        return tuple(subjects) if len(subjects) == 1 else ()
+    return ()
