@@ -41,6 +41,11 @@ _MODALS_HYPO = frozenset({"could", "might", "may", "should", "can", "must", "wou
 _PRONOUNS_ACTOR = frozenset({"it", "its", "they", "their", "them", "he", "his", "she", "her",
                              "him"})
 _PERSON_PRONOUNS = frozenset({"he", "his", "she", "her", "him"})
+# Nouns whose "of" phrase is not who they are: "the members of the alliance" (others
+# than the alliance), "on the sidelines of the NATO summit" (a setting)
+_NOT_OF = frozenset({"member", "neighbour", "neighbor", "ally", "rival", "enemy",
+                     "opponent", "critic", "partner", "sideline", "margin", "eve", "wake",
+                     "course", "outskirt"})
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,11 @@ class _Args:
                             if km and km != k and self.res.type_of(km) in types:
                                 out.append(km)
                 continue
+            # "the two countries", "the alliance": a description of entities named before
+            described = [r for r in self.res.refs.get(t.i, ()) if self.res.type_of(r) in types]
+            if described:
+                out.extend(described)
+                continue
             # "the head of Ukraine's intelligence, Kirill Budanov": the named appositive
             appos = [self.res.key_of(c) for c in t.children if c.dep_ == "appos"]
             appos = [k for k in appos if k and self.res.type_of(k) in types]
@@ -151,11 +161,13 @@ class _Args:
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ in ("including", "like"):
                         for o in c.children:
-                            if o.dep_ == "pobj":
+                            # named members ("including contributions to X": not X)
+                            if o.dep_ == "pobj" and self.res.keys_of(o):
                                 ks, _ = self.keys(o, types, depth + 1)
                                 out.extend(ks)
                                 found |= bool(ks)
-            if not found and t.pos_ in ("NOUN",) and depth < 1:
+            if not found and t.pos_ in ("NOUN",) and depth < 1 and \
+                    t.lemma_.lower() not in _NOT_OF:
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ == "of":
                         for o in c.children:
@@ -430,6 +442,12 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
                 targets.extend(args.prep_objects(tok, tuple(p for p in noun.preps
                                                             if p in _OBJECT_PREPS)))
     targets.extend(args.prep_objects(tok, entry.preps + tuple(entry.lemma.split()[1:])))
+    for c in tok.children:
+        # "called for sanctions on Russia": the recipient of what is called for
+        if c.dep_ == "prep" and c.lower_ in entry.lemma.split()[1:]:
+            for o in c.children:
+                if o.dep_ == "pobj" and not args.res.keys_of(o):
+                    targets.extend(args.prep_objects(o, _OBJECT_PREPS))
     if "speech" in entry.flags and not targets:
         targets.extend(_clause_targets(tok, actors, args))
     place = args.place(tok)
@@ -496,7 +514,7 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
     pron = False
     between: list[str] = []
     for c in tok.children:
-        if c.dep_ in ("poss", "compound", "amod", "nmod") and res.key_of(c):
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and res.keys_of(c):
             ks, p = args.keys(c)
             actors.extend(ks)
             pron |= p

@@ -204,3 +204,49 @@ def test_conjoined_verb_borrows_a_date_only_from_its_own_actor(parse):
     assert {e.date for e in events if e.type == "AGREE"} == {"2023-04-10"}
     events = parse("On Monday, Spain met Portugal and Italy signed a treaty with Greece.")
     assert "2023-04-10" not in {e.date for e in events if e.type == "AGREE"}
+
+
+# Descriptions as actors and targets
+
+def test_the_two_countries_act(parse):
+    found = facts(parse("Sweden and Finland applied to join NATO in May. "
+                        "The two countries accused Turkey of stalling."))
+    assert ("country/swe", "ACCUSE", "country/tur") in found
+    assert ("country/fin", "ACCUSE", "country/tur") in found
+
+
+def test_an_ambiguous_description_acts_for_nobody(parse):
+    found = facts(parse("Norway, Denmark and Iceland held talks in Oslo. "
+                        "The two countries accused Turkey of stalling."))
+    assert not any(ty == "ACCUSE" for (_, ty, _) in found)
+
+
+def test_the_leaders_of_the_three_countries_agree_with_each_other(parse):
+    found = facts(parse("Turkey lifted its objection to Sweden and Finland. "
+                        "The leaders of the three countries signed a memorandum in Madrid."))
+    assert ("country/tur", "AGREE", "country/swe") in found
+    assert ("country/fin", "AGREE", "country/tur") in found
+
+
+def test_the_alliance_as_actor(parse):
+    found = facts(parse("NATO leaders met in Brussels. The alliance accused Russia of lying."))
+    assert ("alliance/nato", "ACCUSE", "country/rus") in found
+
+
+def test_party_lawmakers_call_for_sanctions_on_a_country(parse):
+    found = facts(parse("Democratic and Republican lawmakers called for sanctions on "
+                        "Russia. The White House agreed."))
+    assert ("organization/democratic-party", "REQUEST", "country/rus") in found
+    assert ("organization/republican-party", "REQUEST", "country/rus") in found
+
+
+def test_members_of_an_alliance_are_not_the_alliance(parse):
+    found = facts(parse("Russia sent aid to the members of NATO."), None)
+    assert not any(t == "alliance/nato" for (_, _, t) in found)
+
+
+def test_the_setting_of_an_event_is_no_target(parse):
+    found = facts(parse("Spain and Italy signed a memorandum on the sidelines of the NATO "
+                        "summit."))
+    assert not any(t == "alliance/nato" for (_, _, t) in found)
+    assert ("country/esp", "AGREE", "country/ita") in found
