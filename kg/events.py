@@ -234,6 +234,10 @@ class _Args:
                 targets = self.keys(head, ACTOR_TYPES + ("Place",))[0]
         if actors or passive_subj is not None:
             return actors, targets, pron
+        if any(c.dep_ in _SUBJ and c.pos_ in ("NOUN", "PROPN") for c in verb.children):
+            # "Republican senators criticized Moscow": a subject that names no entity
+            # (here) is still the subject; the previous clause's does not stand in
+            return actors, targets, pron
         stolen = _misparsed_subject_of(verb)
         if stolen is not None:
             k = self.res.key_of(stolen)  # that conjunct alone, not the ones before it

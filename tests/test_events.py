@@ -250,3 +250,10 @@ def test_the_setting_of_an_event_is_no_target(parse):
                         "summit."))
     assert not any(t == "alliance/nato" for (_, _, t) in found)
     assert ("country/esp", "AGREE", "country/ita") in found
+
+
+def test_a_subject_naming_nobody_does_not_borrow_the_previous_clause(parse):
+    found = facts(parse("Chile praised Peru on Monday, and several senators criticized "
+                        "Bolivia."))
+    assert ("country/chl", "ACCUSE", "country/bol") not in found, found
+    assert ("country/chl", "SUPPORT", "country/per") in found
