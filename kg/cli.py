@@ -31,6 +31,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.store import StoreError
 
     started = time.perf_counter()
+    if args.scheduler and args.engine != "dask":
+        _err("--scheduler needs --engine dask")
+        return EXIT_ERROR
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -50,12 +53,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     bar = tqdm(total=len(articles), unit="article", disable=None if len(articles) >= 20 else True,
                file=sys.stderr)
+    runner = None
+    if args.engine == "dask":
+        from kg.distributed import LOCAL_WORKERS, EngineError
+        from kg.distributed import runner as dask_runner
+
+        runner = dask_runner(scheduler=args.scheduler, workers=args.processes or LOCAL_WORKERS)
     try:
         cache = Path(args.store or args.out)
         result = build([], model=args.model, base=args.base, articles=articles,
                        n_process=args.processes, progress=bar.update,
-                       cache_dir=None if args.no_cache else cache, store=args.store)
+                       cache_dir=None if args.no_cache else cache, store=args.store,
+                       runner=runner)
     except StoreError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    except RuntimeError as exc:
+        if runner is None or not isinstance(exc, EngineError):
+            raise
         _err(str(exc))
         return EXIT_ERROR
     except (ModelNotFound, ValueError, OSError) as exc:
@@ -83,6 +98,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"added {result.added} articles to the store {args.store}/"
               + (f" ({result.known} already there, left as they were)" if result.known else ""))
     print(f"wrote {', '.join(p.name for p in written)} to {out}/")
+    if args.push:
+        from kg.push import PushError, push
+
+        try:
+            report = push(result, args.push)
+        except PushError as exc:
+            _err(f"{exc}; the outputs in {out}/ are written")
+            return EXIT_ERROR
+        print(f"pushed {report.graphs} graphs ({report.triples} triples) to {report.url}")
     return EXIT_SKIPPED if result.problems else EXIT_OK
 
 
@@ -210,6 +234,15 @@ def parser() -> argparse.ArgumentParser:
                    "store in DIR (made if new): only articles not yet in it are parsed, "
                    "their entities merge with the stored ones, and OUT gets the outputs of "
                    "everything in the store")
+    b.add_argument("--engine", choices=["processes", "dask"], default="processes",
+                   help="where articles are parsed: worker processes on this machine "
+                   "(default), or a Dask cluster (needs the dask extra)")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the "
+                   "scheduler (tcp://host:8786); without it a local cluster of --processes "
+                   "workers (default 2) is started")
+    b.add_argument("--push", metavar="URL", help="after the build, PUT each article's named "
+                   "graph to this SPARQL Graph Store Protocol endpoint (Oxigraph: "
+                   "http://host:7878/store, Fuseki: http://host:3030/DATASET/data)")
     b.add_argument("--no-html", action="store_true", help="skip the viewer")
     b.add_argument("--no-cache", action="store_true",
                    help="parse every article again (by default the records of articles "

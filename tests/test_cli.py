@@ -153,3 +153,34 @@ def test_every_edge_of_the_dev_network_has_its_own_id(tmp_path):
     _, edges = network_data(result.network(asserted_only=False))
     ids = [e["id"] for e in edges]
     assert len(ids) == len(set(ids))
+
+
+def test_build_on_a_local_dask_cluster_writes_what_one_process_writes(tmp_path):
+    r = run("build", str(SEEDS), "--out", str(tmp_path / "one"), "--no-html")
+    assert r.returncode == 0, r.stderr
+    r = run("build", str(SEEDS), "--out", str(tmp_path / "dask"), "--no-html",
+            "--engine", "dask", "--no-cache")
+    assert r.returncode == 0, r.stderr
+    one = {f.name: f.read_bytes() for f in (tmp_path / "one").iterdir() if f.is_file()}
+    dask = {f.name: f.read_bytes() for f in (tmp_path / "dask").iterdir() if f.is_file()}
+    assert one == dask and "graph.ttl" in one
+
+
+def test_engine_options_are_checked_before_any_work(tmp_path):
+    r = run("build", str(SEEDS), "--out", str(tmp_path / "o"), "--scheduler",
+            "tcp://127.0.0.1:8786")
+    assert r.returncode == 2 and "--scheduler needs --engine dask" in r.stderr
+    assert not (tmp_path / "o" / "graph.ttl").exists()
+
+
+def test_a_failed_push_is_a_message_and_the_outputs_stay(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = run("build", str(SEEDS), "--out", str(tmp_path / "o"), "--no-html",
+            "--push", f"http://127.0.0.1:{port}/store")
+    assert r.returncode == 2
+    assert "connection refused" in r.stderr and "Traceback" not in r.stderr
+    assert (tmp_path / "o" / "graph.ttl").stat().st_size > 10_000
