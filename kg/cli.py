@@ -54,26 +54,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     bar = tqdm(total=len(articles), unit="article", disable=None if len(articles) >= 20 else True,
                file=sys.stderr)
     runner = None
+    expected: tuple[type[Exception], ...] = (StoreError, ModelNotFound, ValueError, OSError)
     if args.engine == "dask":
         from kg.distributed import LOCAL_WORKERS, EngineError
         from kg.distributed import runner as dask_runner
 
         runner = dask_runner(scheduler=args.scheduler, workers=args.processes or LOCAL_WORKERS)
+        expected += (EngineError,)
     try:
         cache = Path(args.store or args.out)
         result = build([], model=args.model, base=args.base, articles=articles,
                        n_process=args.processes, progress=bar.update,
                        cache_dir=None if args.no_cache else cache, store=args.store,
                        runner=runner)
-    except StoreError as exc:
-        _err(str(exc))
-        return EXIT_ERROR
-    except RuntimeError as exc:
-        if runner is None or not isinstance(exc, EngineError):
-            raise
-        _err(str(exc))
-        return EXIT_ERROR
-    except (ModelNotFound, ValueError, OSError) as exc:
+    except expected as exc:  # a bad model, store, base, engine...: a message, not a trace
         _err(str(exc))
         return EXIT_ERROR
     finally:
