@@ -132,8 +132,8 @@ class _Args:
                 out.extend(described)
                 continue
             # "the head of Ukraine's intelligence, Kirill Budanov": the named appositive
-            appos = [self.res.key_of(c) for c in t.children if c.dep_ == "appos"]
-            appos = [k for k in appos if k and self.res.type_of(k) in types]
+            appos = [k for c in t.children if c.dep_ == "appos"
+                     if (k := self.res.key_of(c)) and self.res.type_of(k) in types]
             if appos:
                 out.extend(appos)
                 continue
@@ -241,7 +241,7 @@ class _Args:
         stolen = _misparsed_subject_of(verb)
         if stolen is not None:
             k = self.res.key_of(stolen)  # that conjunct alone, not the ones before it
-            return ([k] if self.res.type_of(k) in ACTOR_TYPES else []), targets, False
+            return ([k] if k and self.res.type_of(k) in ACTOR_TYPES else []), targets, False
         if verb.dep_ == "xcomp":
             objs = [c for c in head.children if c.dep_ == "dobj"]
             if objs:
