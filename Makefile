@@ -21,6 +21,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 eval: install

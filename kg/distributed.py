@@ -176,7 +176,7 @@ def run_dask(articles: Iterable[Article], *, model: str | None, scheduler: str |
         parts = split(articles, partitions or default_partitions(len(articles), n_workers,
                                                                  batch_size))
         done = as_completed()
-        pending: dict[str, tuple[list[Article], int]] = {}  # key: articles, tries alone
+        pending: dict[Any, tuple[list[Article], int]] = {}  # key: articles, tries alone
 
         def submit(part: list[Article], tries: int) -> None:
             fut = client.submit(extract_partition, part, model, batch_size, pure=False)

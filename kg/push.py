@@ -119,14 +119,14 @@ def _graphs(source: ox.Store, per_article: bool) -> Iterator[tuple[str | None, b
     """(graph IRI or None for the default graph, N-Triples, triple count), in IRI order."""
     if per_article:
         for g in sorted(source.named_graphs(), key=lambda n: n.value):
-            data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+            data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
             yield g.value, data, data.count(b"\n")
         return
     # All articles as one graph: each triple once, whichever articles state it.
     union = ox.Store()
     union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
                       for q in source.quads_for_pattern(None, None, None, None))
-    data = union.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    data = union.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     yield None, data, data.count(b"\n")
 
 
