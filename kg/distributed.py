@@ -130,13 +130,17 @@ def local_cluster(workers: int = LOCAL_WORKERS) -> LocalCluster:
                         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
 
 
+def _address(client: Client) -> str:
+    return str(client.scheduler_info().get("address", "?"))
+
+
 def check_workers(client: Client, model: str | None) -> None:
     """Every worker must load the model and run the same extraction code as this
     machine: otherwise the graph would depend on which worker parsed what."""
     from kg import nlp
     from kg.cache import fingerprint
 
-    address = client.scheduler.address
+    address = _address(client)
     try:
         client.wait_for_workers(1, timeout=WORKER_WAIT_S)
     except TimeoutError:
@@ -194,7 +198,7 @@ def run_dask(articles: Iterable[Article], *, model: str | None, scheduler: str |
         for fut in done:
             part, tries = pending.pop(fut.key)
             if fut.status == "cancelled":  # by the scheduler: lost, or shut down
-                raise EngineError(f"the Dask scheduler at {client.scheduler.address} "
+                raise EngineError(f"the Dask scheduler at {_address(client)} "
                                   "cancelled the work")
             if fut.status == "finished":
                 yield fut.result()
