@@ -648,8 +648,9 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
         mode = d.mode
         date = dates.resolve(d.date_text, base, mode == "future") if d.date_text else None
         if date is None and base is not None and mode == "asserted" and _present(trig[0]):
-            # "the Treasury is sanctioning four officials": the day of the report
-            date = base.isoformat()
+            # "Russia denies the claims": the day of the report; "lawmakers are calling for
+            # sanctions": an activity under way, dated no finer than the report's month.
+            date = base.isoformat()[:7] if trig[0].tag_ == "VBG" else base.isoformat()
         if date is None and base is not None and mode in ("asserted", "future") \
                 and not d.bare_noun:
             # Undated: the year of the report, the finest grain the text supports. A bare

@@ -138,9 +138,14 @@ def test_control_verb_lends_its_date(parse):
     assert ev and ev[0].date == "2023-04-10"
 
 
-def test_present_tense_is_the_day_of_the_report(parse):
+def test_simple_present_is_the_day_of_the_report(parse):
+    events = parse("Norway accuses Belarus of fraud.")
+    assert [e.date for e in events if e.type == "ACCUSE"] == ["2023-04-12"]
+
+
+def test_an_activity_under_way_is_the_month_of_the_report(parse):
     events = parse("Norway is sanctioning Belarus.")
-    assert [e.date for e in events if e.type == "SANCTION"] == ["2023-04-12"]
+    assert [e.date for e in events if e.type == "SANCTION"] == ["2023-04"]
 
 
 def test_background_nominal_event_has_no_date(parse):
