@@ -57,6 +57,17 @@ def test_the_store_holds_the_same_facts_as_a_build_in_memory(grown):
     # The store holds the articles' graphs and, as its default graph, their union.
     assert set(second.store) == set(memory.store) | set(memory.union)
     assert second.triples() == memory.triples() == len(memory.union)
+    # And its files say the same, to a strict parser: TriG and N-Quads hold the articles'
+    # graphs only, Turtle and N-Triples their union.
+    import pyoxigraph as ox
+
+    for name, fmt, expected in (("graph.trig", ox.RdfFormat.TRIG, memory.store),
+                                ("graph.nq", ox.RdfFormat.N_QUADS, memory.store),
+                                ("graph.ttl", ox.RdfFormat.TURTLE, memory.union),
+                                ("graph.nt", ox.RdfFormat.N_TRIPLES, memory.union)):
+        parsed = ox.Store()
+        parsed.bulk_load(path=str(tmp / "grown-out" / name), format=fmt)
+        assert set(parsed) == set(expected), name
 
 
 def test_adding_known_articles_parses_nothing_and_changes_nothing(grown, monkeypatch):
