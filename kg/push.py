@@ -115,17 +115,20 @@ class _Session:
             self.conn = None
 
 
-def _graphs(source: ox.Store, per_article: bool) -> Iterator[tuple[str | None, bytes, int]]:
-    """(graph IRI or None for the default graph, N-Triples, triple count), in IRI order."""
+def _graphs(source: ox.Store, union: ox.Store | None,
+            per_article: bool) -> Iterator[tuple[str | None, bytes, int]]:
+    """(graph IRI or None for the default graph, N-Triples, triple count), in IRI order.
+    `union` is a store whose default graph already holds every triple once (a build's),
+    or None to make it here."""
     if per_article:
         for g in sorted(source.named_graphs(), key=lambda n: n.value):
             data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
             yield g.value, data, data.count(b"\n")
         return
-    # All articles as one graph: each triple once, whichever articles state it.
-    union = ox.Store()
-    union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
-                      for q in source.quads_for_pattern(None, None, None, None))
+    if union is None:  # all articles as one graph: each triple once, whoever states it
+        union = ox.Store()
+        union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                          for q in source.quads_for_pattern(None, None, None, None))
     data = union.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     yield None, data, data.count(b"\n")
 
@@ -141,11 +144,12 @@ def push(source: ox.Store | BuildResult, url: str, *, graph_per_article: bool = 
     (seconds); `progress` is called with 1 after each graph. Raises PushError at the
     first graph that cannot be sent: the graphs before it are on the server."""
     store = source if isinstance(source, ox.Store) else source.store
+    union = None if isinstance(source, ox.Store) else source.union  # made by the build
     endpoint = _Endpoint.parse(url)
     session = _Session(endpoint, timeout)
     graphs = triples = 0
     try:
-        for graph, data, count in _graphs(store, graph_per_article):
+        for graph, data, count in _graphs(store, union, graph_per_article):
             name = f"graph <{graph}>" if graph else "the default graph"
             try:
                 status, reason, body = session.put(graph, data)
