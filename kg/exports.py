@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import networkx as nx
-    import pyoxigraph as ox
 
     from kg.pipeline import BuildResult
 
@@ -60,27 +59,11 @@ def atomic_dump(path: Path, dump: Callable[[str], None]) -> None:
 
 def write_rdf(result: BuildResult, out: Path) -> list[Path]:
     """Turtle and N-Triples (all facts as one graph), TriG and N-Quads (one named graph
-    per article)."""
-    import pyoxigraph as ox
+    per article), streamed from the records (see `kg.rdf_files`)."""
+    from kg import rdf_files
 
-
-    files = {
-        "graph.ttl": (result.union, ox.RdfFormat.TURTLE),
-        "graph.nt": (result.union, ox.RdfFormat.N_TRIPLES),
-        "graph.trig": (result.store, ox.RdfFormat.TRIG),
-        "graph.nq": (result.store, ox.RdfFormat.N_QUADS),
-    }
-    written = []
-    for name, (store, fmt) in files.items():
-        atomic_dump(out / name, functools.partial(_dump_to, store, fmt))
-        written.append(out / name)
+    written, result.union_size = rdf_files.write(result.article_graphs(), out)
     return written
-
-
-def _dump_to(store: ox.Store, fmt: ox.RdfFormat, path: str) -> None:
-    from kg.rdf import dump
-
-    dump(store, path, fmt)
 
 
 def _write_text(text: str, f: io.TextIOBase) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,13 +31,42 @@ class BuildResult:
     extractions: list[Extraction]
     entities: dict[str, Entity]
     problems: list[Problem]  # inputs skipped, with the reason
-    store: ox.Store  # one named graph per article (and, from a --store, their union)
-    union: ox.Store  # all triples once, in the default graph (the same store or another)
     base: str
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)  # inputs used, with a remark
     added: int | None = None  # with a store: the articles this build added to it
     known: int = 0  # with a store: input articles it already held (left as they were)
+    stored: ox.Store | None = None  # with a store: the on-disk store, read-only
+    union_size: int | None = None  # distinct triples, once counted (by the RDF writer)
+
+    @property
+    def store(self) -> ox.Store:
+        """One named graph per article (from a --store, their union is its default
+        graph). Without a store, made in memory on first use."""
+        if self.stored is not None:
+            return self.stored
+        if not hasattr(self, "_stores"):
+            from kg.rdf import quads
+
+            self._stores = quads(self.extractions, self.entities, self.base)
+        return self._stores[0]
+
+    @property
+    def union(self) -> ox.Store:
+        """All triples once, in the default graph (the same store, or another)."""
+        if self.stored is not None:
+            return self.stored
+        self.store  # noqa: B018 (makes both stores)
+        return self._stores[1]
+
+    def article_graphs(self) -> Iterator[tuple[str, list[str]]]:
+        """Each article's graph IRI (N-Triples form) and sorted N-Triples lines, in IRI
+        order: what the files are written from, one article at a time."""
+        from kg.rdf import Minter, article_lines
+
+        m = Minter(self.base)
+        for x in sorted(self.extractions, key=lambda x: x.article.id):
+            yield m.article(x.article.id), article_lines(m, x, self.entities)
 
     @property
     def graph(self) -> Graph:
@@ -86,7 +115,9 @@ class BuildResult:
         """Distinct triples over all articles."""
         import pyoxigraph as ox
 
-        if self.union is not self.store:
+        if self.union_size is not None:
+            return self.union_size
+        if self.stored is None:
             return len(self.union)
         result = self.union.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert isinstance(result, ox.QuerySolutions)
@@ -244,13 +275,9 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
         t0 = time.perf_counter()
         snap = graph_store.add(extractions)
         timings["merge + rdf (store)"] += time.perf_counter() - t0
-        return BuildResult(snap.extractions, snap.entities, problems, snap.store, snap.store,
-                           base, dict(timings), notices, added=snap.added, known=known)
+        return BuildResult(snap.extractions, snap.entities, problems, base, dict(timings),
+                           notices, added=snap.added, known=known, stored=snap.store)
     t0 = time.perf_counter()
     extractions, entities = merge(extractions)
     timings["merge"] += time.perf_counter() - t0
-    t0 = time.perf_counter()
-    store, union = rdf.quads(extractions, entities, base)
-    timings["rdf"] += time.perf_counter() - t0
-    return BuildResult(extractions, entities, problems, store, union, base, dict(timings),
-                       notices)
+    return BuildResult(extractions, entities, problems, base, dict(timings), notices)

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import base64
 import http.client
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
+
+from kg.rdf_files import UnionSorter
 
 if TYPE_CHECKING:
     from kg.pipeline import BuildResult
@@ -115,22 +119,36 @@ class _Session:
             self.conn = None
 
 
-def _graphs(source: ox.Store, union: ox.Store | None,
-            per_article: bool) -> Iterator[tuple[str | None, bytes, int]]:
-    """(graph IRI or None for the default graph, N-Triples, triple count), in IRI order.
-    `union` is a store whose default graph already holds every triple once (a build's),
-    or None to make it here."""
+def _store_graphs(source: ox.Store,
+                  per_article: bool) -> Iterator[tuple[str | None, bytes, int]]:
+    """(graph IRI or None for the default graph, N-Triples, triple count), in IRI order,
+    from a store with one named graph per article."""
     if per_article:
         for g in sorted(source.named_graphs(), key=lambda n: n.value):
             data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
             yield g.value, data, data.count(b"\n")
         return
-    if union is None:  # all articles as one graph: each triple once, whoever states it
-        union = ox.Store()
-        union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
-                          for q in source.quads_for_pattern(None, None, None, None))
+    union = ox.Store()  # all articles as one graph: each triple once, whoever states it
+    union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                      for q in source.quads_for_pattern(None, None, None, None)
+                      if not isinstance(q.graph_name, ox.DefaultGraph))
     data = union.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     yield None, data, data.count(b"\n")
+
+
+def _build_graphs(result: BuildResult,
+                  per_article: bool) -> Iterator[tuple[str | None, bytes, int]]:
+    """The same from a build's records, one article at a time (no store is made)."""
+    if per_article:
+        for iri, lines in result.article_graphs():
+            yield iri[1:-1], "".join(f"{line} .\n" for line in lines).encode(), len(lines)
+        return
+    with tempfile.TemporaryDirectory(prefix="kg-push-") as tmp:
+        sorter = UnionSorter(Path(tmp))
+        for _iri, lines in result.article_graphs():
+            sorter.add(lines)
+        union = [f"{line} .\n" for line in sorter]
+        yield None, "".join(union).encode(), len(union)
 
 
 def push(source: ox.Store | BuildResult, url: str, *, graph_per_article: bool = True,
@@ -138,18 +156,18 @@ def push(source: ox.Store | BuildResult, url: str, *, graph_per_article: bool = 
          progress: Callable[[int], None] | None = None) -> PushReport:
     """PUT the build's graphs to the Graph Store Protocol endpoint `url`.
 
-    `source` is a build (its per-article store is sent) or a pyoxigraph Store with one
+    `source` is a build (its articles' graphs, made from its records) or a Store with one
     named graph per article. With `graph_per_article=False` all facts go, once each,
     into the server's default graph, which they replace. `timeout` bounds each request
     (seconds); `progress` is called with 1 after each graph. Raises PushError at the
     first graph that cannot be sent: the graphs before it are on the server."""
-    store = source if isinstance(source, ox.Store) else source.store
-    union = None if isinstance(source, ox.Store) else source.union  # made by the build
+    graphs = (_store_graphs(source, graph_per_article) if isinstance(source, ox.Store)
+              else _build_graphs(source, graph_per_article))
     endpoint = _Endpoint.parse(url)
     session = _Session(endpoint, timeout)
-    graphs = triples = 0
+    sent = triples = 0
     try:
-        for graph, data, count in _graphs(store, union, graph_per_article):
+        for graph, data, count in graphs:
             name = f"graph <{graph}>" if graph else "the default graph"
             try:
                 status, reason, body = session.put(graph, data)
@@ -166,10 +184,10 @@ def push(source: ox.Store | BuildResult, url: str, *, graph_per_article: bool = 
                 excerpt = " ".join(body.decode("utf-8", "replace").split())[:_EXCERPT]
                 raise PushError(f"{endpoint.shown} refused {name}: HTTP {status} {reason}"
                                 + (f": {excerpt}" if excerpt else ""))
-            graphs += 1
+            sent += 1
             triples += count
             if progress:
                 progress(1)
     finally:
         session.close()
-    return PushReport(endpoint.shown, graphs, triples)
+    return PushReport(endpoint.shown, sent, triples)

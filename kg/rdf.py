@@ -1,9 +1,9 @@
 """RDF stage: records into quads, one named graph per article.
 
-Each article's triples are written as N-Quads text (terms in their N-Triples form) and
-bulk-loaded into in-memory Oxigraph stores, which deduplicate them and serialize
-Turtle, TriG and N-Quads quickly; making one Python object per term would cost more
-than everything else in this stage. rdflib views are made on demand for notebook users.
+Each article's triples are made as N-Triples text (terms in their N-Triples form):
+`kg.rdf_files` streams them into the files, `kg.store` into an on-disk store, and
+`quads` into in-memory Oxigraph stores on demand; making one Python object per term
+would cost more than everything else in this stage.
 IRIs are minted only from entity keys (already slugs), article and event hashes, never
 from raw text. Literals are typed so that every store accepts them:
 partial dates as xsd:gYear / xsd:gYearMonth, confidences as xsd:decimal.
@@ -77,6 +77,13 @@ def integer(value: int) -> str:
     return typed(str(int(value)), XSD_INT)
 
 
+def decimal(value: float) -> str:
+    """A confidence to two places, in the canonical lexical form ("0.7", not "0.70"):
+    stores that normalize decimals then give back the literal as written."""
+    lexical = f"{value:.2f}".rstrip("0")
+    return typed(lexical + "0" if lexical.endswith(".") else lexical, XSD_DECIMAL)
+
+
 def date_literal(value: str) -> str:
     if re.fullmatch(r"\d{4}", value):
         return typed(value, XSD_GYEAR)
@@ -146,7 +153,7 @@ def _event(m: Minter, ev: Event, article: str) -> Iterator[Triple]:
     yield node, K["sentence"], text(ev.sentence_text)
     yield node, K["charStart"], integer(ev.trigger_start)
     yield node, K["charEnd"], integer(ev.trigger_end)
-    yield node, K["confidence"], typed(f"{ev.confidence:.2f}", XSD_DECIMAL)
+    yield node, K["confidence"], decimal(ev.confidence)
     yield node, K["sourceArticle"], article
     yield node, DERIVED, article
     if ev.mode in ("asserted", "historical"):
@@ -204,10 +211,17 @@ def article_triples(m: Minter, x: Extraction, entities: dict[str, Entity]) -> It
         yield from _event(m, ev, art)
 
 
+def article_lines(m: Minter, x: Extraction, entities: dict[str, Entity]) -> list[str]:
+    """An article's triples as distinct N-Triples lines (without the final " ."), sorted:
+    the order every writer and the store's digests rely on."""
+    return sorted({f"{s} {p} {o}" for s, p, o in article_triples(m, x, entities)})
+
+
 def quads(extractions: Iterable[Extraction], entities: dict[str, Entity],
           base: str) -> tuple[ox.Store, ox.Store]:
     """Two in-memory stores: one named graph per article (named by the article's IRI),
-    and the union of all articles as one default graph, each triple once."""
+    and the union of all articles as one default graph, each triple once. For SPARQL
+    over a build in Python; the files are written from the lines (`kg.rdf_files`)."""
     m = Minter(base)
     dataset = ox.Store()
     union = ox.Store()
@@ -216,10 +230,9 @@ def quads(extractions: Iterable[Extraction], entities: dict[str, Entity],
         triples: list[str] = []
         for x in batch:
             g = m.article(x.article.id)
-            for s, p, o in article_triples(m, x, entities):
-                triple = f"{s} {p} {o}"
-                triples.append(triple + " .\n")
-                quads.append(f"{triple} {g} .\n")
+            for line in article_lines(m, x, entities):
+                triples.append(line + " .\n")
+                quads.append(f"{line} {g} .\n")
         dataset.bulk_load("".join(quads).encode("utf-8"), ox.RdfFormat.N_QUADS)
         union.bulk_load("".join(triples).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
     return dataset, union
@@ -234,38 +247,3 @@ def _chunks(items: Iterable[Extraction], size: int) -> Iterator[list[Extraction]
             batch = []
     if batch:
         yield batch
-
-
-def dump(store: ox.Store, path: str, fmt: ox.RdfFormat) -> None:
-    """Write a store to a file: the named graphs for TriG and N-Quads, the default graph
-    for Turtle and N-Triples. Oxigraph iterates in an order fixed by the content, so the
-    same quads give the same bytes, whatever order they came in."""
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
-    if fmt not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        store.dump(path, fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-    elif next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None:
-        store.dump(path, fmt, prefixes=prefixes)
-    else:  # a --store keeps the union in its default graph: the files hold the articles
-        _dump_named_graphs(store, path, fmt)
-
-
-def _dump_named_graphs(store: ox.Store, path: str, fmt: ox.RdfFormat) -> None:
-    """The named graphs only, graph by graph in IRI order, each written by Oxigraph's own
-    writer (making a Python object per quad to filter out the default graph costs ten
-    times more). N-Triples lines end in " .\n" and nowhere else (a literal's line breaks
-    are escaped), so a graph's lines become N-Quads by naming the graph there; a graph's
-    Turtle, without its prefix lines, is the body of its TriG block."""
-    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
-    with open(path, "wb") as out:
-        if fmt == ox.RdfFormat.N_QUADS:
-            for g in graphs:
-                data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
-                out.write(data.replace(b" .\n", f" <{g.value}> .\n".encode()))
-            return
-        out.writelines(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items())
-        for g in graphs:
-            data = store.dump(format=ox.RdfFormat.TURTLE, from_graph=g,
-                              prefixes=PREFIXES) or b""
-            body = b"".join(line for line in data.splitlines(keepends=True)
-                            if not line.startswith(b"@prefix "))
-            out.write(f"<{g.value}> {{\n".encode() + body + b"}\n")

@@ -147,7 +147,7 @@ class GraphStore:
         """Add new articles' records (ones already in the store are left out), merge
         entities over the whole store, and commit a new generation if anything changed."""
         from kg.pipeline import merge
-        from kg.rdf import Minter, article_triples
+        from kg.rdf import Minter, article_lines
 
         new = [x for x in new if x.article.id not in self.digests]
         new = list({x.article.id: x for x in new}.values())
@@ -160,7 +160,7 @@ class GraphStore:
         chunk: list[str] = []
         # Article by article, a chunk at a time: the triples are never all in memory.
         for n, x in enumerate(merged, 1):
-            lines = sorted({f"{s} {p} {o}" for s, p, o in article_triples(m, x, entities)})
+            lines = article_lines(m, x, entities)
             digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:32]
             digests[x.article.id] = digest
             if self.digests.get(x.article.id) != digest:
