@@ -96,6 +96,7 @@ class Draft:
     place: str | None = None
     mode: str = "asserted"
     date_text: str | None = None
+    after_text: str | None = None  # the time of what it follows ("following X in 2014")
     confidence: float = 0.6
     symmetric: bool = False
     mutual: bool = False  # the targets act on the actors too ("X hosted Y")
@@ -334,14 +335,34 @@ def _local(token: Token) -> Iterator[Token]:
         yield from _local(c)
 
 
-def _date_text(token: Token, res: Resolved, depth: int = 0) -> str | None:
+def _bound(ent: Span, token: Token) -> str | None:
+    """The preposition that makes a date a bound of the event rather than its time
+    ("since 2023", "after a referendum in March 2014"), if any, on the way from the date
+    up to the event's token."""
+    before = ent.doc[ent.start - 1].lower_ if ent.start else ""
+    if before in _NOT_WHEN | _SEQUEL:
+        return "bound"  # "the biggest package since 2023", "by the end of the year"
+    node = ent.root
+    for _ in range(8):
+        if node.i == token.i or node.head.i == node.i:
+            break
+        if node.dep_ == "prep" and node.lower_ in _NOT_WHEN | _SEQUEL:
+            return node.lower_
+        node = node.head
+    return None
+
+
+def _date_text(token: Token, res: Resolved, depth: int = 0, sequel: bool = False) -> str | None:
+    """The time expression of the clause or phrase the token heads. With `sequel`: the
+    time of what the event follows instead ("annexed following a referendum in March
+    2014": the referendum's), which dates the event only to its year."""
     local = {t.i for t in _local(token)}
     best: Span | None = None
     for ent in res.sent(token).ents:
-        before = ent.doc[ent.start - 1].lower_ if ent.start else ""
-        if before in _NOT_WHEN:
-            continue  # "the biggest package since 2023": a bound, not the event's date
-        if ent.label_ == "DATE" and ent.root.i in local:
+        if ent.label_ != "DATE" or ent.root.i not in local:
+            continue
+        bound = _bound(ent, token)
+        if (bound in _SEQUEL) if sequel else (bound is None):
             if best is None or abs(ent.root.i - token.i) < abs(best.root.i - token.i):
                 best = ent
     if best is None and token.dep_ in ("xcomp", "conj") and token.head.i != token.i \
@@ -350,7 +371,7 @@ def _date_text(token: Token, res: Resolved, depth: int = 0) -> str | None:
             _misparsed_subject_of(token) is None:
         # "agreed on Sunday to impose sanctions", "met on Monday and signed a deal": the
         # time of the governing verb, when it is the same actor's
-        return _date_text(token.head, res, depth + 1)
+        return _date_text(token.head, res, depth + 1, sequel)
     return best.text if best is not None else None
 
 
@@ -468,12 +489,16 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
               bare_noun=_participle_modifier(tok))
     d.mode = _mode(tok, actors, args)
     d.date_text = _date_text(tok, args.res)
+    d.after_text = _date_text(tok, args.res, sequel=True)
     d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron
     return d
 
 
 _OBJECT_PREPS = ("to", "on", "against")
-_NOT_WHEN = frozenset({"since", "until", "till", "before", "after", "by"})
+_NOT_WHEN = frozenset({"since", "until", "till", "before", "after", "by", "prior"})
+# "after"/"following" a dated event: the event comes next, in that year at the latest
+# the text allows ("after 2014" itself is a bound: above)
+_SEQUEL = frozenset({"after", "following"})
 _COPULAS = frozenset({"be", "remain", "become"})
 _ATTITUDES = frozenset({"concern", "worry", "fear", "believe", "think", "know", "expect",
                         "hope", "convince", "alarm"})
@@ -568,6 +593,7 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
         d.mode = "hypothetical"
     d.date_text = _date_text(tok, args.res) or (
         _date_text(anchor, args.res) if verb is not None else None)
+    d.after_text = _date_text(anchor, args.res, sequel=True)
     d.confidence = 0.45 + 0.15 * bool(targets) + 0.1 * (verb is not None) - 0.1 * pron
     return d
 
@@ -647,6 +673,9 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
         s_start, s_end = sentences[s_index]
         mode = d.mode
         date = dates.resolve(d.date_text, base, mode == "future") if d.date_text else None
+        if date is None and d.after_text:
+            # "annexed following a referendum in March 2014": soon after, so that year
+            date = (dates.resolve(d.after_text, base) or "")[:4] or None
         if date is None and base is not None and mode == "asserted" and _present(trig[0]):
             # "Russia denies the claims": the day of the report; "lawmakers are calling for
             # sanctions": an activity under way, dated no finer than the report's month.

@@ -262,3 +262,12 @@ def test_a_subject_naming_nobody_does_not_borrow_the_previous_clause(parse):
                         "Bolivia."))
     assert ("country/chl", "ACCUSE", "country/bol") not in found, found
     assert ("country/chl", "SUPPORT", "country/per") in found
+
+
+def test_following_a_dated_event_dates_only_the_year(parse):
+    events = parse("Crimea, a strategic peninsula in the Black Sea, was annexed by Russia "
+                   "following a referendum in March 2014.", dt.date(2021, 11, 24))
+    assert [e.date for e in events if e.type == "ASSAULT"] == ["2014"]
+    # a date the preposition governs itself is a bound, not the event's year
+    events = parse("Russia attacked Georgia after 2006.")
+    assert "2006" not in {e.date for e in events if e.type == "ASSAULT"}
