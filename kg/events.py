@@ -208,7 +208,7 @@ class _Args:
         targets: list[str] = []
         pron = False
         passive_subj = None
-        for c in verb.children:
+        for c in _dependents(verb):
             if c.dep_ in _SUBJ:
                 actors, pron = self.keys(c)
             elif c.dep_ == "nsubjpass":
@@ -289,6 +289,15 @@ class _Args:
                     if o.dep_ == "pobj" and k and self.res.type_of(k) == "Place":
                         return k
         return None
+
+
+def _dependents(verb: Token) -> list[Token]:
+    """The verb's dependents, with a subject the parser hung on its auxiliary ("it" on
+    "is" in "said it is sanctioning Belarus")."""
+    out = list(verb.children)
+    out += [g for c in out if c.dep_ in ("aux", "auxpass") for g in c.children
+            if g.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    return out
 
 
 def _participle_modifier(verb: Token) -> bool:

@@ -271,3 +271,8 @@ def test_following_a_dated_event_dates_only_the_year(parse):
     # a date the preposition governs itself is a bound, not the event's year
     events = parse("Russia attacked Georgia after 2006.")
     assert "2006" not in {e.date for e in events if e.type == "ASSAULT"}
+
+
+def test_subject_the_parser_hung_on_the_auxiliary(parse):
+    found = facts(parse("Norway said it is sanctioning Belarus."))
+    assert ("country/nor", "SANCTION", "country/blr") in found
