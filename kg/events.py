@@ -97,6 +97,9 @@ class Draft:
     mode: str = "asserted"
     date_text: str | None = None
     after_text: str | None = None  # the time of what it follows ("following X in 2014")
+    tense: str | None = None  # past | present | during | future, of the verb
+    reported: bool = False  # the content of a speech act ("said it had recalled ...")
+    report_text: str | None = None  # the speech act's time expression ("on Monday")
     confidence: float = 0.6
     symmetric: bool = False
     mutual: bool = False  # the targets act on the actors too ("X hosted Y")
@@ -384,6 +387,45 @@ def _date_text(token: Token, res: Resolved, depth: int = 0, sequel: bool = False
     return best.text if best is not None else None
 
 
+def _tense(verb: Token) -> str | None:
+    """past, present, future, or "during" (a progressive shifted into the past by a
+    past speech verb: "said it was imposing bans", at the time of the saying)."""
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & {"will", "shall", "would", "'ll", "wo"}:
+        return "future"
+    if auxes & {"had", "has", "have", "'ve", "'d"}:
+        return "past"  # a perfect: done before the time it is told at
+    if auxes & {"was", "were"} and verb.tag_ == "VBG":
+        return "during"
+    if verb.tag_ in ("VBZ", "VBP") or auxes & {"is", "are", "am", "'re", "'m"}:
+        return "present"
+    if verb.tag_ == "VBD" or auxes & {"was", "were", "did"}:
+        return "past"
+    return None
+
+
+def _report_of(verb: Token) -> Token | None:
+    """The speech act whose content the verb is: "said" in "Kiev said it had recalled
+    its ambassador (and expelled ...)"."""
+    node = verb
+    for _ in range(3):
+        if node.dep_ != "conj" or node.head.i == node.i:
+            break
+        node = node.head
+    if node.dep_ == "ccomp" and node.head.i != node.i and \
+            node.head.lemma_ in _SPEECH | _SELF_REPORT:
+        return node.head
+    return None
+
+
+def _reported_time(d: Draft, verb: Token, res: Resolved) -> None:
+    d.tense = _tense(verb)
+    report = _report_of(verb)
+    if report is not None:
+        d.reported = True
+        d.report_text = _date_text(report, res)
+
+
 PURPOSE_DEPS = ("advcl",)
 
 
@@ -499,6 +541,7 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     d.mode = _mode(tok, actors, args)
     d.date_text = _date_text(tok, args.res)
     d.after_text = _date_text(tok, args.res, sequel=True)
+    _reported_time(d, tok, args.res)
     d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron
     return d
 
@@ -603,6 +646,8 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
     d.date_text = _date_text(tok, args.res) or (
         _date_text(anchor, args.res) if verb is not None else None)
     d.after_text = _date_text(anchor, args.res, sequel=True)
+    if verb is not None:
+        _reported_time(d, verb, args.res)
     d.confidence = 0.45 + 0.15 * bool(targets) + 0.1 * (verb is not None) - 0.1 * pron
     return d
 
@@ -660,6 +705,24 @@ def _present(verb: Token) -> bool:
                                       for c in verb.children)
 
 
+def _date_from_report(d: Draft, base: dt.date | None) -> str | None:
+    """The date of what a speech act tells, from the speech act's time: the same time
+    for what is going on as it is told ("the Treasury said it is sanctioning four
+    Ukrainians": a present the past "said" leaves in the present is the report's day
+    when the speech has no time of its own), the month for what was done before it is
+    told ("Kiev on Monday said it had recalled its ambassador": before that Monday, not
+    on it), and the speech act's own time for what it announces ("announced on Monday
+    it would deploy troops")."""
+    said = dates.resolve(d.report_text, base) if d.report_text else None
+    if d.tense == "present":
+        return said or (base.isoformat() if base is not None else None)
+    if d.tense in ("during", "future"):
+        return said
+    if d.tense == "past" and said is not None:
+        return said[:7]
+    return None
+
+
 # Interactions that are nothing without a recipient ("X held talks", "X praised"): kept
 # only when the text names one (or, for talks and agreements, several parties).
 NEEDS_TARGET = frozenset({"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "CONCEDE", "AID",
@@ -685,6 +748,8 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
         if date is None and d.after_text:
             # "annexed following a referendum in March 2014": soon after, so that year
             date = (dates.resolve(d.after_text, base) or "")[:4] or None
+        if date is None and d.reported:
+            date = _date_from_report(d, base)
         if date is None and base is not None and mode == "asserted" and _present(trig[0]):
             # "Russia denies the claims": the day of the report; "lawmakers are calling for
             # sanctions": an activity under way, dated no finer than the report's month.

@@ -273,6 +273,26 @@ def test_following_a_dated_event_dates_only_the_year(parse):
     assert "2006" not in {e.date for e in events if e.type == "ASSAULT"}
 
 
+def test_what_a_speaker_says_it_is_doing_has_the_time_of_the_saying(parse):
+    events = parse("While President Barack Obama announced the freezing of US assets belonging "
+                   "to seven Russian officials, the US Treasury Department said it is "
+                   "sanctioning four Ukrainians, including Yanukovych and the self-appointed "
+                   "Crimean leader, Sergei Aksyonov.", dt.date(2014, 3, 17))
+    assert {e.date for e in events if e.trigger == "sanctioning"} == {"2014-03-17"}
+    events = parse("On Monday, Norway said it is sanctioning Belarus.")
+    assert [e.date for e in events if e.type == "SANCTION"] == ["2023-04-10"]
+
+
+def test_what_was_done_before_a_dated_statement_has_its_month(parse):
+    events = parse("Separately, Kiev on Monday said it had recalled its ambassador to Moscow.",
+                   dt.date(2014, 3, 17))
+    assert [e.date for e in events if e.trigger == "recalled"] == ["2014-03"]
+    # the month of the statement, not of the article
+    events = parse("Lithuania said on Friday that it had expelled two Russian diplomats.",
+                   dt.date(2023, 5, 3))
+    assert [e.date for e in events if e.trigger == "expelled"] == ["2023-04"]
+
+
 def test_subject_the_parser_hung_on_the_auxiliary(parse):
     found = facts(parse("Norway said it is sanctioning Belarus."))
     assert ("country/nor", "SANCTION", "country/blr") in found
