@@ -755,10 +755,12 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
             # sanctions": an activity under way, dated no finer than the report's month.
             date = base.isoformat()[:7] if trig[0].tag_ == "VBG" else base.isoformat()
         if date is None and base is not None and mode in ("asserted", "future") \
-                and not d.bare_noun:
+                and not d.bare_noun and not (d.tense == "future" and not d.reported):
             # Undated: the year of the report, the finest grain the text supports. A bare
-            # nominal event ("Russia's invasion of Ukraine") is background: its time is
-            # unknown.
+            # nominal event ("Russia's invasion of Ukraine") is background, and a future
+            # no one is said to announce ("the boats will be deployed by Ukraine") is not
+            # due at any time the text gives: their time is unknown. What was announced
+            # ("the UK announced it would deploy troops") has the announcement's.
             date = str(base.year)
         if mode == "asserted" and date and base and int(date[:4]) <= base.year - 2:
             mode = "historical"

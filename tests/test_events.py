@@ -293,6 +293,18 @@ def test_what_was_done_before_a_dated_statement_has_its_month(parse):
     assert [e.date for e in events if e.trigger == "expelled"] == ["2023-04"]
 
 
+def test_a_future_no_one_announces_has_no_date(parse):
+    base = dt.date(2021, 11, 24)
+    events = parse("The two island class patrol boats will be deployed by Ukraine in the Black "
+                   "Sea and the Azov Sea.", base)
+    assert [(e.mode, e.date) for e in events if e.type == "MOBILIZE"] == [("future", None)]
+    events = parse("The US has sent three warships to the Black Sea and the UK announced it "
+                   "would deploy 600 troops in case war breaks out between Russia and Ukraine.",
+                   base)
+    assert {e.date for e in events if e.type == "MOBILIZE"} == {"2021"}
+
+
+
 def test_subject_the_parser_hung_on_the_auxiliary(parse):
     found = facts(parse("Norway said it is sanctioning Belarus."))
     assert ("country/nor", "SANCTION", "country/blr") in found
