@@ -96,6 +96,10 @@ class Draft:
     place: str | None = None
     mode: str = "asserted"
     date_text: str | None = None
+    after_text: str | None = None  # the time of what it follows ("following X in 2014")
+    tense: str | None = None  # past | present | during | future, of the verb
+    reported: bool = False  # the content of a speech act ("said it had recalled ...")
+    report_text: str | None = None  # the speech act's time expression ("on Monday")
     confidence: float = 0.6
     symmetric: bool = False
     mutual: bool = False  # the targets act on the actors too ("X hosted Y")
@@ -207,7 +211,7 @@ class _Args:
         targets: list[str] = []
         pron = False
         passive_subj = None
-        for c in verb.children:
+        for c in _dependents(verb):
             if c.dep_ in _SUBJ:
                 actors, pron = self.keys(c)
             elif c.dep_ == "nsubjpass":
@@ -290,6 +294,15 @@ class _Args:
         return None
 
 
+def _dependents(verb: Token) -> list[Token]:
+    """The verb's dependents, with a subject the parser hung on its auxiliary ("it" on
+    "is" in "said it is sanctioning Belarus")."""
+    out = list(verb.children)
+    out += [g for c in out if c.dep_ in ("aux", "auxpass") for g in c.children
+            if g.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    return out
+
+
 def _participle_modifier(verb: Token) -> bool:
     """A past participle that describes a noun ("the army, armed and equipped by NATO",
     "a deal brokered by Qatar"): background, like a nominal event, with no time of its
@@ -334,14 +347,34 @@ def _local(token: Token) -> Iterator[Token]:
         yield from _local(c)
 
 
-def _date_text(token: Token, res: Resolved, depth: int = 0) -> str | None:
+def _bound(ent: Span, token: Token) -> str | None:
+    """The preposition that makes a date a bound of the event rather than its time
+    ("since 2023", "after a referendum in March 2014"), if any, on the way from the date
+    up to the event's token."""
+    before = ent.doc[ent.start - 1].lower_ if ent.start else ""
+    if before in _NOT_WHEN | _SEQUEL:
+        return "bound"  # "the biggest package since 2023", "by the end of the year"
+    node = ent.root
+    for _ in range(8):
+        if node.i == token.i or node.head.i == node.i:
+            break
+        if node.dep_ == "prep" and node.lower_ in _NOT_WHEN | _SEQUEL:
+            return node.lower_
+        node = node.head
+    return None
+
+
+def _date_text(token: Token, res: Resolved, depth: int = 0, sequel: bool = False) -> str | None:
+    """The time expression of the clause or phrase the token heads. With `sequel`: the
+    time of what the event follows instead ("annexed following a referendum in March
+    2014": the referendum's), which dates the event only to its year."""
     local = {t.i for t in _local(token)}
     best: Span | None = None
     for ent in res.sent(token).ents:
-        before = ent.doc[ent.start - 1].lower_ if ent.start else ""
-        if before in _NOT_WHEN:
-            continue  # "the biggest package since 2023": a bound, not the event's date
-        if ent.label_ == "DATE" and ent.root.i in local:
+        if ent.label_ != "DATE" or ent.root.i not in local:
+            continue
+        bound = _bound(ent, token)
+        if (bound in _SEQUEL) if sequel else (bound is None):
             if best is None or abs(ent.root.i - token.i) < abs(best.root.i - token.i):
                 best = ent
     if best is None and token.dep_ in ("xcomp", "conj") and token.head.i != token.i \
@@ -350,8 +383,47 @@ def _date_text(token: Token, res: Resolved, depth: int = 0) -> str | None:
             _misparsed_subject_of(token) is None:
         # "agreed on Sunday to impose sanctions", "met on Monday and signed a deal": the
         # time of the governing verb, when it is the same actor's
-        return _date_text(token.head, res, depth + 1)
+        return _date_text(token.head, res, depth + 1, sequel)
     return best.text if best is not None else None
+
+
+def _tense(verb: Token) -> str | None:
+    """past, present, future, or "during" (a progressive shifted into the past by a
+    past speech verb: "said it was imposing bans", at the time of the saying)."""
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & {"will", "shall", "would", "'ll", "wo"}:
+        return "future"
+    if auxes & {"had", "has", "have", "'ve", "'d"}:
+        return "past"  # a perfect: done before the time it is told at
+    if auxes & {"was", "were"} and verb.tag_ == "VBG":
+        return "during"
+    if verb.tag_ in ("VBZ", "VBP") or auxes & {"is", "are", "am", "'re", "'m"}:
+        return "present"
+    if verb.tag_ == "VBD" or auxes & {"was", "were", "did"}:
+        return "past"
+    return None
+
+
+def _report_of(verb: Token) -> Token | None:
+    """The speech act whose content the verb is: "said" in "Kiev said it had recalled
+    its ambassador (and expelled ...)"."""
+    node = verb
+    for _ in range(3):
+        if node.dep_ != "conj" or node.head.i == node.i:
+            break
+        node = node.head
+    if node.dep_ == "ccomp" and node.head.i != node.i and \
+            node.head.lemma_ in _SPEECH | _SELF_REPORT:
+        return node.head
+    return None
+
+
+def _reported_time(d: Draft, verb: Token, res: Resolved) -> None:
+    d.tense = _tense(verb)
+    report = _report_of(verb)
+    if report is not None:
+        d.reported = True
+        d.report_text = _date_text(report, res)
 
 
 PURPOSE_DEPS = ("advcl",)
@@ -468,12 +540,17 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
               bare_noun=_participle_modifier(tok))
     d.mode = _mode(tok, actors, args)
     d.date_text = _date_text(tok, args.res)
+    d.after_text = _date_text(tok, args.res, sequel=True)
+    _reported_time(d, tok, args.res)
     d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron
     return d
 
 
 _OBJECT_PREPS = ("to", "on", "against")
-_NOT_WHEN = frozenset({"since", "until", "till", "before", "after", "by"})
+_NOT_WHEN = frozenset({"since", "until", "till", "before", "after", "by", "prior"})
+# "after"/"following" a dated event: the event comes next, in that year at the latest
+# the text allows ("after 2014" itself is a bound: above)
+_SEQUEL = frozenset({"after", "following"})
 _COPULAS = frozenset({"be", "remain", "become"})
 _ATTITUDES = frozenset({"concern", "worry", "fear", "believe", "think", "know", "expect",
                         "hope", "convince", "alarm"})
@@ -568,6 +645,9 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
         d.mode = "hypothetical"
     d.date_text = _date_text(tok, args.res) or (
         _date_text(anchor, args.res) if verb is not None else None)
+    d.after_text = _date_text(anchor, args.res, sequel=True)
+    if verb is not None:
+        _reported_time(d, verb, args.res)
     d.confidence = 0.45 + 0.15 * bool(targets) + 0.1 * (verb is not None) - 0.1 * pron
     return d
 
@@ -625,6 +705,24 @@ def _present(verb: Token) -> bool:
                                       for c in verb.children)
 
 
+def _date_from_report(d: Draft, base: dt.date | None) -> str | None:
+    """The date of what a speech act tells, from the speech act's time: the same time
+    for what is going on as it is told ("the Treasury said it is sanctioning four
+    Ukrainians": a present the past "said" leaves in the present is the report's day
+    when the speech has no time of its own), the month for what was done before it is
+    told ("Kiev on Monday said it had recalled its ambassador": before that Monday, not
+    on it), and the speech act's own time for what it announces ("announced on Monday
+    it would deploy troops")."""
+    said = dates.resolve(d.report_text, base) if d.report_text else None
+    if d.tense == "present":
+        return said or (base.isoformat() if base is not None else None)
+    if d.tense in ("during", "future"):
+        return said
+    if d.tense == "past" and said is not None:
+        return said[:7]
+    return None
+
+
 # Interactions that are nothing without a recipient ("X held talks", "X praised"): kept
 # only when the text names one (or, for talks and agreements, several parties).
 NEEDS_TARGET = frozenset({"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "CONCEDE", "AID",
@@ -647,15 +745,22 @@ def finish(drafts: list[Draft], article_id: str, base: dt.date | None,
         s_start, s_end = sentences[s_index]
         mode = d.mode
         date = dates.resolve(d.date_text, base, mode == "future") if d.date_text else None
+        if date is None and d.after_text:
+            # "annexed following a referendum in March 2014": soon after, so that year
+            date = (dates.resolve(d.after_text, base) or "")[:4] or None
+        if date is None and d.reported:
+            date = _date_from_report(d, base)
         if date is None and base is not None and mode == "asserted" and _present(trig[0]):
             # "Russia denies the claims": the day of the report; "lawmakers are calling for
             # sanctions": an activity under way, dated no finer than the report's month.
             date = base.isoformat()[:7] if trig[0].tag_ == "VBG" else base.isoformat()
         if date is None and base is not None and mode in ("asserted", "future") \
-                and not d.bare_noun:
+                and not d.bare_noun and not (d.tense == "future" and not d.reported):
             # Undated: the year of the report, the finest grain the text supports. A bare
-            # nominal event ("Russia's invasion of Ukraine") is background: its time is
-            # unknown.
+            # nominal event ("Russia's invasion of Ukraine") is background, and a future
+            # no one is said to announce ("the boats will be deployed by Ukraine") is not
+            # due at any time the text gives: their time is unknown. What was announced
+            # ("the UK announced it would deploy troops") has the announcement's.
             date = str(base.year)
         if mode == "asserted" and date and base and int(date[:4]) <= base.year - 2:
             mode = "historical"

@@ -36,7 +36,7 @@ def test_scores_stay_above_their_floor(report, measure):
 
 
 def test_date_accuracy(report):
-    assert report["date accuracy"]["accuracy"] >= 0.78
+    assert report["date accuracy"]["accuracy"] >= 0.86
 
 
 def test_show_errors_names_articles_and_misses(report):

@@ -262,3 +262,49 @@ def test_a_subject_naming_nobody_does_not_borrow_the_previous_clause(parse):
                         "Bolivia."))
     assert ("country/chl", "ACCUSE", "country/bol") not in found, found
     assert ("country/chl", "SUPPORT", "country/per") in found
+
+
+def test_following_a_dated_event_dates_only_the_year(parse):
+    events = parse("Crimea, a strategic peninsula in the Black Sea, was annexed by Russia "
+                   "following a referendum in March 2014.", dt.date(2021, 11, 24))
+    assert [e.date for e in events if e.type == "ASSAULT"] == ["2014"]
+    # a date the preposition governs itself is a bound, not the event's year
+    events = parse("Russia attacked Georgia after 2006.")
+    assert "2006" not in {e.date for e in events if e.type == "ASSAULT"}
+
+
+def test_what_a_speaker_says_it_is_doing_has_the_time_of_the_saying(parse):
+    events = parse("While President Barack Obama announced the freezing of US assets belonging "
+                   "to seven Russian officials, the US Treasury Department said it is "
+                   "sanctioning four Ukrainians, including Yanukovych and the self-appointed "
+                   "Crimean leader, Sergei Aksyonov.", dt.date(2014, 3, 17))
+    assert {e.date for e in events if e.trigger == "sanctioning"} == {"2014-03-17"}
+    events = parse("On Monday, Norway said it is sanctioning Belarus.")
+    assert [e.date for e in events if e.type == "SANCTION"] == ["2023-04-10"]
+
+
+def test_what_was_done_before_a_dated_statement_has_its_month(parse):
+    events = parse("Separately, Kiev on Monday said it had recalled its ambassador to Moscow.",
+                   dt.date(2014, 3, 17))
+    assert [e.date for e in events if e.trigger == "recalled"] == ["2014-03"]
+    # the month of the statement, not of the article
+    events = parse("Lithuania said on Friday that it had expelled two Russian diplomats.",
+                   dt.date(2023, 5, 3))
+    assert [e.date for e in events if e.trigger == "expelled"] == ["2023-04"]
+
+
+def test_a_future_no_one_announces_has_no_date(parse):
+    base = dt.date(2021, 11, 24)
+    events = parse("The two island class patrol boats will be deployed by Ukraine in the Black "
+                   "Sea and the Azov Sea.", base)
+    assert [(e.mode, e.date) for e in events if e.type == "MOBILIZE"] == [("future", None)]
+    events = parse("The US has sent three warships to the Black Sea and the UK announced it "
+                   "would deploy 600 troops in case war breaks out between Russia and Ukraine.",
+                   base)
+    assert {e.date for e in events if e.type == "MOBILIZE"} == {"2021"}
+
+
+
+def test_subject_the_parser_hung_on_the_auxiliary(parse):
+    found = facts(parse("Norway said it is sanctioning Belarus."))
+    assert ("country/nor", "SANCTION", "country/blr") in found
