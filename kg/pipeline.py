@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -14,6 +15,7 @@ from kg import ingest
 from kg.config import DEFAULT_BASE
 from kg.entities import person_aliases
 from kg.records import Article, Entity, Extraction, Notice, Problem
+from kg.spill import RecordFile
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 class BuildResult:
     """What a build made: records, the merged entities, the RDF, and what went wrong."""
 
-    extractions: list[Extraction]
+    extractions: RecordFile  # read back one article at a time
     entities: dict[str, Entity]
     problems: list[Problem]  # inputs skipped, with the reason
     base: str
@@ -65,7 +67,9 @@ class BuildResult:
         from kg.rdf import Minter, article_lines
 
         m = Minter(self.base)
-        for x in sorted(self.extractions, key=lambda x: x.article.id):
+        ids = self.extractions.ids()
+        for i in sorted(range(len(ids)), key=ids.__getitem__):
+            x = self.extractions[i]
             yield m.article(x.article.id), article_lines(m, x, self.entities)
 
     @property
@@ -125,55 +129,58 @@ class BuildResult:
 
     def summary(self) -> dict[str, float | int]:
         return {"articles": len(self.extractions), "skipped": len(self.problems),
-                "entities": len(self.entities), "facts": len(self.relations),
-                "events": len(self.events),
+                "entities": len(self.entities), "facts": self.extractions.facts,
+                "events": self.extractions.events,
                 "triples": self.triples(),
                 "seconds": round(sum(self.timings.values()), 2)}
 
 
-def merge(extractions: list[Extraction]) -> tuple[list[Extraction], dict[str, Entity]]:
-    """One node per real-world entity across the build: merge short person names into the
-    full name used elsewhere, and union the aliases of each entity."""
-    local = [e for x in extractions for e in x.entities]
-    remap = person_aliases(local)
+def merge_plan(entities: Iterable[Entity]) -> tuple[dict[str, str], dict[str, Entity]]:
+    """One node per real-world entity across the build, from the articles' entities:
+    the short person keys to merge into the full name used elsewhere, and each entity
+    with its longest label and the union of its aliases."""
+    distinct = list(dict.fromkeys(entities))  # the same entity recurs in many articles
+    remap = person_aliases(distinct)
+    labels: dict[str, Entity] = {}
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for e in distinct:
+        k = remap.get(e.key, e.key)
+        aliases[k].update(e.aliases)
+        known = labels.get(k)
+        # The longest label seen is the canonical one ("Joe Biden" over "Biden").
+        if known is None or len(e.label) > len(known.label):
+            labels[k] = dataclasses.replace(e, key=k)
+    merged = {k: dataclasses.replace(e, aliases=tuple(sorted(aliases[k])))
+              for k, e in sorted(labels.items())}
+    return remap, merged
+
+
+def remapped(x: Extraction, remap: dict[str, str]) -> Extraction:
+    """An article's records with the merged entity keys."""
+    if not remap:
+        return x
 
     def key(k: str) -> str:
         return remap.get(k, k)
 
-    merged: list[Extraction] = []
-    for x in extractions:
-        if remap:
-            ents: dict[str, Entity] = {}
-            for e in x.entities:
-                k = key(e.key)
-                prev = ents.get(k)
-                names = tuple(sorted(set(e.aliases) | set(prev.aliases if prev else ())))
-                base = prev or dataclasses.replace(e, key=k)
-                ents[k] = dataclasses.replace(base, aliases=names)
-            x = dataclasses.replace(
-                x,
-                entities=tuple(sorted(ents.values(), key=lambda e: e.key)),
-                mentions=tuple(dataclasses.replace(m, entity=key(m.entity)) for m in x.mentions),
-                relations=tuple(dataclasses.replace(r, subject=key(r.subject),
-                                                    object=key(r.object) if r.predicate != "role"
-                                                    else r.object) for r in x.relations),
-                events=tuple(dataclasses.replace(
-                    e, actors=tuple(dict.fromkeys(map(key, e.actors))),
-                    targets=tuple(dict.fromkeys(map(key, e.targets))),
-                    place=key(e.place) if e.place else None) for e in x.events))
-        merged.append(x)
-    labels: dict[str, Entity] = {}
-    aliases: dict[str, set[str]] = defaultdict(set)
-    for x in merged:
-        for e in x.entities:
-            aliases[e.key].update(e.aliases)
-            known = labels.get(e.key)
-            # The longest label seen is the canonical one ("Joe Biden" over "Biden").
-            if known is None or len(e.label) > len(known.label):
-                labels[e.key] = e
-    entities = {k: dataclasses.replace(e, aliases=tuple(sorted(aliases[k])))
-                for k, e in sorted(labels.items())}
-    return merged, entities
+    ents: dict[str, Entity] = {}
+    for e in x.entities:
+        k = key(e.key)
+        prev = ents.get(k)
+        names = tuple(sorted(set(e.aliases) | set(prev.aliases if prev else ())))
+        base = prev or dataclasses.replace(e, key=k)
+        ents[k] = dataclasses.replace(base, aliases=names)
+    return dataclasses.replace(
+        x,
+        entities=tuple(sorted(ents.values(), key=lambda e: e.key)),
+        mentions=tuple(dataclasses.replace(m, entity=key(m.entity)) for m in x.mentions),
+        relations=tuple(dataclasses.replace(r, subject=key(r.subject),
+                                            object=key(r.object) if r.predicate != "role"
+                                            else r.object) for r in x.relations),
+        events=tuple(dataclasses.replace(
+            e, actors=tuple(dict.fromkeys(map(key, e.actors))),
+            targets=tuple(dict.fromkeys(map(key, e.targets))),
+            place=key(e.place) if e.place else None) for e in x.events))
 
 
 def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = DEFAULT_BASE,
@@ -232,7 +239,15 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
             progress(known)
         good = fresh
 
-    extractions: list[Extraction] = []
+    # The records go to a file as they come, and only each distinct entity stays in
+    # memory (for the merge): a build's memory does not grow with the corpus.
+    extractions = RecordFile(cache_dir)
+    distinct: dict[Entity, None] = {}
+
+    def keep(x: Extraction) -> None:
+        extractions.append(x)
+        distinct.update(dict.fromkeys(x.entities))
+
     todo = good
     cache = None
     if cache_dir is not None:
@@ -246,7 +261,7 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
             if hit is None:
                 todo.append(a)
             else:
-                extractions.append(hit)
+                keep(hit)
         if progress and extractions:
             progress(len(extractions))
         timings["cache"] += time.perf_counter() - t0
@@ -261,7 +276,7 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
                 if isinstance(record, Problem):
                     problems.append(record)
                     continue
-                extractions.append(record)
+                keep(record)
                 if cache is not None:
                     cache.put(record)
             if progress:
@@ -269,7 +284,7 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
     timings["parse + extract"] += time.perf_counter() - t0
     # Input order, whatever came from the cache: the build is deterministic.
     order = {a.id: n for n, a in enumerate(good)}
-    extractions.sort(key=lambda x: order[x.article.id])
+    extractions.order(order.__getitem__)
 
     if graph_store is not None:
         t0 = time.perf_counter()
@@ -278,6 +293,7 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
         return BuildResult(snap.extractions, snap.entities, problems, base, dict(timings),
                            notices, added=snap.added, known=known, stored=snap.store)
     t0 = time.perf_counter()
-    extractions, entities = merge(extractions)
+    remap, entities = merge_plan(distinct)
+    extractions.view = functools.partial(remapped, remap=remap)
     timings["merge"] += time.perf_counter() - t0
     return BuildResult(extractions, entities, problems, base, dict(timings), notices)

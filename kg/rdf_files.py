@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from kg.rdf import PREFIXES
 
 Graph = tuple[str, list[str]]  # a graph's IRI in N-Triples form, its lines without " ."
-RUN = 400_000  # distinct triples held in memory before a sorted run spills to disk
+RUN = 250_000  # distinct triples held in memory before a sorted run spills to disk
 
 
 class UnionSorter:

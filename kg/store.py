@@ -17,17 +17,19 @@ already in the store changes nothing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.records import Entity, Extraction
+from kg.spill import RecordFile
 
 FORMAT = "kg-store/1"
 _CHUNK = 64  # articles per bulk load
@@ -41,7 +43,7 @@ class StoreError(ValueError):
 class Snapshot:
     """The store's content after a build: every article's merged records and the RDF."""
 
-    extractions: list[Extraction]
+    extractions: RecordFile  # every article's records, merged as they are read
     entities: dict[str, Entity]
     store: ox.Store  # named graphs per article, their union as the default graph
     added: int  # new articles
@@ -143,15 +145,27 @@ class GraphStore:
                 raise StoreError(f"{path}: unreadable article record ({exc}); the store is "
                                  "damaged: rebuild it from the articles") from None
 
-    def add(self, new: list[Extraction]) -> Snapshot:
+    def add(self, new: Iterable[Extraction]) -> Snapshot:
         """Add new articles' records (ones already in the store are left out), merge
         entities over the whole store, and commit a new generation if anything changed."""
-        from kg.pipeline import merge
+        from kg.pipeline import merge_plan, remapped
         from kg.rdf import Minter, article_lines
 
-        new = [x for x in new if x.article.id not in self.digests]
-        new = list({x.article.id: x for x in new}.values())
-        merged, entities = merge([*self.records(), *new])
+        # All records, old then new, in a file: only the distinct entities stay in memory.
+        records = RecordFile(self.folder)
+        distinct: dict[Entity, None] = {}
+        for x in self.records():
+            records.append(x)
+            distinct.update(dict.fromkeys(x.entities))
+        old = len(records)
+        seen = set(self.digests)
+        for x in new:
+            if x.article.id not in seen:
+                seen.add(x.article.id)
+                records.append(x)
+                distinct.update(dict.fromkeys(x.entities))
+        remap, entities = merge_plan(distinct)
+        records.view = functools.partial(remapped, remap=remap)
         m = Minter(self.base)
         digests: dict[str, str] = {}
         store: ox.Store | None = None  # the next generation, made at the first change
@@ -159,7 +173,7 @@ class GraphStore:
         rewritten = 0
         chunk: list[str] = []
         # Article by article, a chunk at a time: the triples are never all in memory.
-        for n, x in enumerate(merged, 1):
+        for n, x in enumerate(records, 1):
             lines = article_lines(m, x, entities)
             digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:32]
             digests[x.article.id] = digest
@@ -176,7 +190,7 @@ class GraphStore:
                 for line in lines:
                     chunk.append(f"{line} {g} .\n")
                     chunk.append(f"{line} .\n")  # the default graph: the union
-            if chunk and (n % _CHUNK == 0 or n == len(merged)):
+            if chunk and (n % _CHUNK == 0 or n == len(records)):
                 assert store is not None
                 store.bulk_load("".join(chunk).encode("utf-8"), ox.RdfFormat.N_QUADS)
                 chunk = []
@@ -192,10 +206,10 @@ class GraphStore:
             store.optimize()
             store.flush()
             del store  # closes the database before the switch
-            self._commit(new, digests)
+            self._commit(records, range(old, len(records)), digests)
         live = _live(self.folder)
-        return Snapshot(merged, entities, ox.Store.read_only(str(live / "store")),
-                        added=len(new), rewritten=rewritten)
+        return Snapshot(records, entities, ox.Store.read_only(str(live / "store")),
+                        added=len(records) - old, rewritten=rewritten)
 
     def _next_generation(self) -> ox.Store:
         """A writable copy of the live generation (or an empty store), not yet live."""
@@ -207,15 +221,13 @@ class GraphStore:
             ox.Store.read_only(str(self.folder / live / "store")).backup(str(self._gen / "store"))
         return ox.Store(str(self._gen / "store"))
 
-    def _commit(self, new: list[Extraction], digests: dict[str, str]) -> None:
+    def _commit(self, records: RecordFile, new: range, digests: dict[str, str]) -> None:
         """Make the next generation live: records, manifest, then the switch."""
-        from kg.cache import to_json
-
         live, gen = self.manifest["generation"], self._gen
-        records = self.folder / "records"
-        records.mkdir(exist_ok=True)
-        for x in new:
-            _atomic_text(self._record_path(x.article.id), to_json(x))
+        (self.folder / "records").mkdir(exist_ok=True)
+        ids = records.ids()
+        for i in new:
+            _atomic_text(self._record_path(ids[i]), records.json(i))
         manifest = {"format": FORMAT, "base": self.base, "generation": gen.name,
                     "articles": [[k, digests[k]] for k in digests]}
         _atomic_text(gen / "manifest.json", json.dumps(manifest, indent=0) + "\n")
