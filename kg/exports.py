@@ -101,30 +101,69 @@ def write_tables(result: BuildResult, out: Path) -> list[Path]:
 
 def write_network(g: nx.MultiDiGraph, out: Path) -> list[Path]:
     """GraphML and GEXF for Gephi, Cytoscape and friends: every edge, with its mode.
-    GraphML goes through lxml's incremental writer, element by element."""
+    Both are written element by element with lxml's incremental writer, in the graph's
+    order (a build's network comes sorted: `kg.network`)."""
     import networkx as nx
 
-    simple = nx.MultiDiGraph(**g.graph)
-    simple.add_nodes_from(sorted(g.nodes(data=True)))
-    simple.add_edges_from(sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])))
     graphml, gexf = out / "graph.graphml", out / "graph.gexf"
-    atomic_dump(graphml, functools.partial(nx.write_graphml_lxml, simple))
-    atomic_dump(gexf, functools.partial(_write_gexf, simple))
+    atomic_dump(graphml, functools.partial(nx.write_graphml_lxml, g))
+    atomic_dump(gexf, functools.partial(_write_gexf, g))
     return [graphml, gexf]
 
 
-def _write_gexf(g: nx.MultiDiGraph, path: str) -> None:
-    """networkx's GEXF writer, streaming its tree to the file (generate_gexf makes the
-    whole document a string first)."""
-    from networkx.readwrite.gexf import GEXFWriter
+GEXF = "http://www.gexf.net/1.2draft"  # as networkx and Gephi read it
 
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph(g)
-    meta = writer.xml.find("meta")
-    if meta is not None:  # GEXF stamps today's date: drop it to keep outputs reproducible
-        meta.attrib.pop("lastmodifieddate", None)
-    with open(path, "wb") as f:
-        writer.write(f)
+
+def _write_gexf(g: nx.MultiDiGraph, path: str) -> None:
+    """GEXF 1.2: labels as labels, every other field as an attribute (networkx's writer
+    builds the whole document in memory first, several times the size of the graph)."""
+    from lxml import etree
+
+    def tag(name: str) -> str:
+        # Unqualified: each element is written on its own, inside the root that makes
+        # GEXF the default namespace (qualified ones would each declare it again).
+        return name
+
+    def fields(items: Iterator[dict]) -> dict[str, str]:
+        kinds: dict[str, str] = {}
+        for d in items:
+            for k, v in d.items():
+                if k != "label":
+                    kinds.setdefault(k, "long" if isinstance(v, int) else
+                                     "double" if isinstance(v, float) else "string")
+        return dict(sorted(kinds.items()))
+
+    def declare(cls: str, kinds: dict[str, str]) -> etree._Element:
+        attrs = etree.Element(tag("attributes"), {"class": cls, "mode": "static"})
+        for n, (title, kind) in enumerate(kinds.items()):
+            etree.SubElement(attrs, tag("attribute"), id=str(n), title=title, type=kind)
+        return attrs
+
+    def element(name: str, attrs: dict[str, str], d: dict, kinds: dict[str, str]):
+        el = etree.Element(tag(name), attrs)
+        values = etree.SubElement(el, tag("attvalues"))
+        for n, key in enumerate(kinds):
+            if key in d:
+                etree.SubElement(values, tag("attvalue"), {"for": str(n), "value": str(d[key])})
+        return el
+
+    node_kinds = fields(d for _n, d in g.nodes(data=True))
+    edge_kinds = fields(d for _u, _v, d in g.edges(data=True))
+    with etree.xmlfile(path, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element(f"{{{GEXF}}}gexf", nsmap={None: GEXF}, version="1.2"), \
+                xf.element(f"{{{GEXF}}}graph", defaultedgetype="directed", mode="static"):
+            xf.write(declare("node", node_kinds), pretty_print=True)
+            xf.write(declare("edge", edge_kinds), pretty_print=True)
+            with xf.element(f"{{{GEXF}}}nodes"):
+                for n, d in g.nodes(data=True):
+                    xf.write(element("node", {"id": n, "label": str(d.get("label", n))}, d,
+                                     node_kinds), pretty_print=True)
+            with xf.element(f"{{{GEXF}}}edges"):
+                for u, v, k, d in g.edges(keys=True, data=True):
+                    xf.write(element("edge", {"id": str(k), "source": u, "target": v,
+                                              "label": str(d.get("label", ""))}, d,
+                                     edge_kinds), pretty_print=True)
 
 
 def write_all(result: BuildResult, out: Path | str, *, html: bool = True) -> list[Path]:

@@ -32,7 +32,9 @@ _HEADER_LINE = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|`)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone surrogates (a JSON "\\ud800" decodes to one): no UTF-8
+# file, XML document or RDF literal can hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff]")
 
 
@@ -184,7 +186,7 @@ def _make(source: str, text: str, meta: dict[str, str]) -> Iterator[Item]:
         yield Problem(source, "no article text (empty after removing the header)")
         return
     date_value = meta.get("date") or meta.get("published")
-    url = meta.get("url") or meta.get("source") or None
+    url = clean(meta.get("url") or meta.get("source") or "").strip() or None
     parts = split_long(text)
     if len(parts) > 1:
         yield Notice(source, f"{len(text):,} characters: read as {len(parts)} parts of at most "

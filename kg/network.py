@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from kg.rdf import xml_safe
 from kg.records import GROUP_OF
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ DRAWN_MODES = ("asserted", "historical")
 
 def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGraph:
     """Nodes carry label, type and mention counts; edges carry kind, type and evidence.
-    One pass over the records (they are read back from disk)."""
+    One pass over the records (they are read back from disk); nodes and edges sorted."""
     g = nx.MultiDiGraph()
     mentions: dict[str, int] = {}
     articles: dict[str, set[str]] = {}
@@ -35,7 +36,7 @@ def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGra
                     roles[r.subject].append(r.object)
                 continue
             edges.append((r.subject, r.object, f"{r.predicate}:{a.id}:{r.subject}:{r.object}",
-                          dict(kind="relation", type=r.predicate, label=r.predicate,
+                          _safe(kind="relation", type=r.predicate, label=r.predicate,
                                mode="asserted", group="relation", date="",
                                evidence=r.evidence, article=title, article_date=date,
                                url=a.url or "", trigger="", event="", confidence=1.0)))
@@ -47,16 +48,23 @@ def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGra
                     if actor == target:
                         continue
                     edges.append((actor, target, f"{ev.id}:{actor}:{target}",
-                                  dict(kind="event", type=ev.type, label=ev.type,
+                                  _safe(kind="event", type=ev.type, label=ev.type,
                                        mode=ev.mode, group=GROUP_OF[ev.type],
                                        date=ev.date or "", evidence=ev.sentence_text,
                                        article=title, article_date=date, url=a.url or "",
                                        trigger=ev.trigger, event=ev.id,
                                        confidence=float(ev.confidence))))
     for key, e in result.entities.items():
-        g.add_node(key, label=e.label, type=e.type, aliases="; ".join(e.aliases),
-                   wikidata=e.wikidata or "", mentions=mentions.get(key, 0),
-                   articles=len(articles.get(key, ())), roles="; ".join(roles.get(key, [])))
+        g.add_node(key, **_safe(label=e.label, type=e.type, aliases="; ".join(e.aliases),
+                                wikidata=e.wikidata or "", mentions=mentions.get(key, 0),
+                                articles=len(articles.get(key, ())),
+                                roles="; ".join(roles.get(key, []))))
     g.graph["articles"] = len(result.extractions)
-    g.add_edges_from(edges)
+    # Sorted, so that the exports write it as it is, in an order fixed by the content.
+    g.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1], e[2])))
     return g
+
+
+def _safe(**attrs: object) -> dict[str, object]:
+    """Attributes that GraphML and GEXF can hold: text from articles is untrusted."""
+    return {k: xml_safe(v) if isinstance(v, str) else v for k, v in attrs.items()}

@@ -62,10 +62,15 @@ K = {name: _n(KG[name]) for name in (
     "trigger", "charStart", "charEnd", "confidence", "mentionOf", "text")}
 
 
+def xml_safe(value: str) -> str:
+    """The string without the characters that XML (and so RDF/XML readers) reject."""
+    return _CONTROL.sub(" ", value)
+
+
 def text(value: str) -> str:
     """A plain string literal, escaped, without characters that N-Triples and XML
     readers reject."""
-    return '"' + _CONTROL.sub(" ", value).translate(_ESCAPES) + '"'
+    return '"' + xml_safe(value).translate(_ESCAPES) + '"'
 
 
 def typed(lexical: str, datatype: str) -> str:

@@ -102,10 +102,23 @@ def test_windows_quotes_are_read_as_quotes(tmp_path):
 
 def test_metadata_is_cleaned_too(tmp_path):
     f = tmp_path / "a.jsonl"
-    f.write_text(json.dumps({"text": "Russia met China.", "title": "Bad\u0001title\u202e",
-                             "author": "A\u200bB"}) + "\n")
+    f.write_text(json.dumps({"text": "Russia met \ud800China.", "title": "Bad\u0001title\u202e",
+                             "author": "A\u200bB\udfff"}) + "\n")
     (a,) = [i for i in read([f]) if isinstance(i, Article)]
-    assert a.title == "Bad title" and a.author == "AB"
+    assert a.title == "Bad title" and a.author == "AB" and a.text == "Russia met  China."
+
+
+def test_lone_surrogates_in_json_lines_do_not_stop_the_build(tmp_path):
+    """JSON may escape half a character ("\\ud800"); no UTF-8 file can hold it."""
+    f = tmp_path / "a.jsonl"
+    f.write_text(json.dumps({"text": "Russia accused \udc00Ukraine of shelling Donetsk.",
+                             "title": "T\ud800", "url": "https://x.example/\ud800"}) + "\n"
+                 + json.dumps({"text": "NATO condemned Russia."}) + "\n")
+    result = subprocess.run([sys.executable, "-m", "kg", "build", str(f), "--out",
+                             str(tmp_path / "out")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "2 articles" in result.stdout
+    assert "\ufffd" not in (tmp_path / "out" / "events.csv").read_text("utf-8")
 
 
 def test_a_build_does_not_read_its_own_outputs(tmp_path):
@@ -156,7 +169,9 @@ def test_arbitrary_text_gives_valid_turtle_and_a_safe_page(tmp_path_factory, nas
     for name, fmt in (("graph.ttl", ox.RdfFormat.TURTLE), ("graph.trig", ox.RdfFormat.TRIG),
                       ("graph.nq", ox.RdfFormat.N_QUADS)):
         list(ox.parse(path=str(out / name), format=fmt))  # raises on any syntax error
-    page = render(result.network(asserted_only=False))
+    network = result.network(asserted_only=False)
+    exports.write_network(network, out)  # XML: raises on any character it cannot hold
+    page = render(network)
     assert "<b>MARK" not in page
     data = page.split('<script id="kg-data" type="application/json">', 1)[1]
     assert "</script" not in data.split("</script>", 1)[0]
