@@ -45,21 +45,19 @@ class BuildResult:
     def store(self) -> ox.Store:
         """One named graph per article (from a --store, their union is its default
         graph). Without a store, made in memory on first use."""
-        if self.stored is not None:
-            return self.stored
-        if not hasattr(self, "_stores"):
-            from kg.rdf import quads
-
-            self._stores = quads(self.extractions, self.entities, self.base)
-        return self._stores[0]
+        return self.stored if self.stored is not None else self._in_memory()[0]
 
     @property
     def union(self) -> ox.Store:
         """All triples once, in the default graph (the same store, or another)."""
-        if self.stored is not None:
-            return self.stored
-        self.store  # noqa: B018 (makes both stores)
-        return self._stores[1]
+        return self.stored if self.stored is not None else self._in_memory()[1]
+
+    def _in_memory(self) -> tuple[ox.Store, ox.Store]:
+        if not hasattr(self, "_stores"):
+            from kg.rdf import quads
+
+            self._stores = quads(self.extractions, self.entities, self.base)
+        return self._stores
 
     def article_graphs(self) -> Iterator[tuple[str, list[str]]]:
         """Each article's graph IRI (N-Triples form) and sorted N-Triples lines, in IRI
@@ -103,10 +101,12 @@ class BuildResult:
 
     @property
     def relations(self) -> list:
+        """Every article's relations (reads all the records)."""
         return [r for x in self.extractions for r in x.relations]
 
     @property
     def events(self) -> list:
+        """Every article's events (reads all the records)."""
         return [e for x in self.extractions for e in x.events]
 
     def network(self, *, asserted_only: bool = True) -> nx.MultiDiGraph:
@@ -244,9 +244,9 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
     extractions = RecordFile(cache_dir)
     distinct: dict[Entity, None] = {}
 
-    def keep(x: Extraction) -> None:
-        extractions.append(x)
+    def keep(x: Extraction) -> str:
         distinct.update(dict.fromkeys(x.entities))
+        return extractions.append(x)  # its JSON
 
     todo = good
     cache = None
@@ -276,9 +276,9 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
                 if isinstance(record, Problem):
                     problems.append(record)
                     continue
-                keep(record)
+                text = keep(record)
                 if cache is not None:
-                    cache.put(record)
+                    cache.put(record, text)
             if progress:
                 progress(len(batch))
     timings["parse + extract"] += time.perf_counter() - t0

@@ -30,14 +30,17 @@ class RecordFile(Sequence[Extraction]):
         self.facts = self.events = 0  # counted as they come: a summary needs no pass
         self.view: Callable[[Extraction], Extraction] | None = None
 
-    def append(self, x: Extraction) -> None:
-        data = to_json(x).encode("utf-8")
+    def append(self, x: Extraction, text: str | None = None) -> str:
+        """Add a record (`text`: its JSON, when already made); returns its JSON."""
+        text = text if text is not None else to_json(x)
+        data = text.encode("utf-8")
         self._file.seek(self._end)
         self._file.write(data)
         self._spans.append((x.article.id, self._end, len(data)))
         self._end += len(data)
         self.facts += len(x.relations)
         self.events += len(x.events)
+        return text
 
     def order(self, rank: Callable[[str], int]) -> None:
         """Put the records in the order of `rank` of their article ids."""

@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +32,10 @@ from kg.records import Entity, Extraction
 from kg.spill import RecordFile
 
 FORMAT = "kg-store/1"
-_CHUNK = 64  # articles per bulk load
+# Quads per bulk load: each load writes its own sorted files, so fewer, larger loads
+# build faster (1,000 articles: 16 s in loads of 64 articles, 11 s in loads of 256)
+# while the text of one load stays small (about 150 bytes a quad).
+_CHUNK = 500_000
 
 
 class StoreError(ValueError):
@@ -133,19 +136,21 @@ class GraphStore:
     def _record_path(self, article_id: str) -> Path:
         return self.folder / "records" / f"{article_id}.json"
 
-    def records(self) -> Iterator[Extraction]:
-        """The extraction records of the articles in the store, in the order they came."""
+    def records(self) -> Iterator[tuple[Extraction, str]]:
+        """The extraction records of the articles in the store, in the order they came,
+        each with its JSON."""
         from kg.cache import from_json
 
         for article_id in self.digests:
             path = self._record_path(article_id)
             try:
-                yield from_json(path.read_text("utf-8"))
+                text = path.read_text("utf-8")
+                yield from_json(text), text
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise StoreError(f"{path}: unreadable article record ({exc}); the store is "
                                  "damaged: rebuild it from the articles") from None
 
-    def add(self, new: Iterable[Extraction]) -> Snapshot:
+    def add(self, new: RecordFile) -> Snapshot:
         """Add new articles' records (ones already in the store are left out), merge
         entities over the whole store, and commit a new generation if anything changed."""
         from kg.pipeline import merge_plan, remapped
@@ -154,15 +159,15 @@ class GraphStore:
         # All records, old then new, in a file: only the distinct entities stay in memory.
         records = RecordFile(self.folder)
         distinct: dict[Entity, None] = {}
-        for x in self.records():
-            records.append(x)
+        for x, text in self.records():
+            records.append(x, text)
             distinct.update(dict.fromkeys(x.entities))
         old = len(records)
         seen = set(self.digests)
-        for x in new:
+        for i, x in enumerate(new):
             if x.article.id not in seen:
                 seen.add(x.article.id)
-                records.append(x)
+                records.append(x, new.json(i))
                 distinct.update(dict.fromkeys(x.entities))
         remap, entities = merge_plan(distinct)
         records.view = functools.partial(remapped, remap=remap)
@@ -190,7 +195,7 @@ class GraphStore:
                 for line in lines:
                     chunk.append(f"{line} {g} .\n")
                     chunk.append(f"{line} .\n")  # the default graph: the union
-            if chunk and (n % _CHUNK == 0 or n == len(records)):
+            if chunk and (len(chunk) >= _CHUNK or n == len(records)):
                 assert store is not None
                 store.bulk_load("".join(chunk).encode("utf-8"), ox.RdfFormat.N_QUADS)
                 chunk = []

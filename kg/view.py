@@ -55,15 +55,17 @@ def network_data(graph: nx.MultiDiGraph, *, top: int | None = None,
     """Nodes and edges for the page, built with pyvis; filtered as asked."""
     from pyvis.network import Network
 
-    g = graph.copy()
-    if since:
-        drop = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True)
-                if d["kind"] == "event" and (d["date"] or d["article_date"]) < since]
-        g.remove_edges_from(drop)
-    if types:
-        drop = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True)
-                if d["type"] not in types]
-        g.remove_edges_from(drop)
+    # Views, not copies: a build's network can be large, and only the page's part of it
+    # is made anew (at the end).
+    g: nx.MultiDiGraph = graph
+    if since or types:
+        def shown(u: str, v: str, k: str) -> bool:
+            d = graph.edges[u, v, k]
+            return not (since and d["kind"] == "event"
+                        and (d["date"] or d["article_date"]) < since) \
+                and not (types and d["type"] not in types)
+
+        g = nx.subgraph_view(graph, filter_edge=shown)
     if focus:
         wanted = {n for n, d in g.nodes(data=True)
                   if d["label"].lower() == focus.lower() or n == focus}
@@ -73,13 +75,13 @@ def network_data(graph: nx.MultiDiGraph, *, top: int | None = None,
         und = g.to_undirected(as_view=True)
         for n in wanted:
             near |= set(nx.single_source_shortest_path_length(und, n, cutoff=depth))
-        g = g.subgraph(near).copy()
+        g = g.subgraph(near)
     connected = [n for n in g.nodes if g.degree(n) > 0] or list(g.nodes)
-    g = g.subgraph(connected).copy()
+    g = g.subgraph(connected)
     centrality = nx.degree_centrality(nx.Graph(g)) if len(g) > 1 else {n: 1.0 for n in g}
     if top and len(g) > top:
         keep = sorted(centrality, key=lambda n: (-centrality[n], n))[:top]
-        g = g.subgraph(keep).copy()
+        g = g.subgraph(keep)
     net = Network(directed=True)
     for n, d in sorted(g.nodes(data=True)):
         color, shape = NODE_STYLE[d["type"]]
