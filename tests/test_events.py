@@ -308,3 +308,113 @@ def test_a_future_no_one_announces_has_no_date(parse):
 def test_subject_the_parser_hung_on_the_auxiliary(parse):
     found = facts(parse("Norway said it is sanctioning Belarus."))
     assert ("country/nor", "SANCTION", "country/blr") in found
+
+
+# Killings and attacks
+
+def test_killed_by_a_passive_agent(parse):
+    found = facts(parse("Journalist Shireen Abu Akleh was shot dead by Israeli forces in "
+                        "the West Bank."))
+    assert ("country/isr", "ASSAULT", "person/shireen-abu-akleh") in found, found
+
+
+def test_relative_pronoun_stands_for_its_noun(parse):
+    found = facts(parse("Thousands mourned Shireen Abu Akleh, who was shot dead by Israeli "
+                        "forces."))
+    assert ("country/isr", "ASSAULT", "person/shireen-abu-akleh") in found, found
+    found = facts(parse("The Israeli soldiers who killed Shireen Abu Akleh were not charged."),
+                  None)
+    assert ("country/isr", "ASSAULT", "person/shireen-abu-akleh") in found, found
+
+
+def test_an_air_strike_by_an_actor_kills(parse):
+    found = facts(parse("An air strike by Russia killed 14 civilians in Kharkiv on Monday."))
+    assert ("country/rus", "ASSAULT", None) in found, found
+
+
+def test_the_target_of_the_subject_event_noun_is_the_target(parse):
+    found = facts(parse("Iran's attack on Israel killed one person."))
+    assert ("country/irn", "ASSAULT", "country/isr") in found, found
+    assert ("country/irn", "ASSAULT", None) not in found, found
+
+
+def test_killed_in_an_air_strike_of_an_actor(parse):
+    found = facts(parse("Three Syrian soldiers were killed in an Israeli air strike on "
+                        "Sunday."))
+    assert ("country/isr", "ASSAULT", "country/syr") in found, found
+    assert ("country/isr", "ASSAULT", None) not in found, found
+
+
+def test_participle_without_agent_is_what_the_noun_undergoes(parse):
+    found = facts(parse("Syria buried the Syrian soldiers killed in an Israeli air strike."),
+                  None)
+    assert ("country/isr", "ASSAULT", "country/syr") in found, found
+    assert not any(a == "country/syr" and ty == "ASSAULT" for (a, ty, _) in found), found
+
+
+def test_died_in_an_attack(parse):
+    found = facts(parse("Two Lebanese soldiers died in an Israeli air strike on Sunday."))
+    assert ("country/isr", "ASSAULT", "country/lbn") in found, found
+
+
+def test_condemned_killing_is_a_killing(parse):
+    found = facts(parse("Turkey condemned the killing of journalist Jamal Khashoggi by Saudi "
+                        "agents in Istanbul."))
+    assert ("country/sau", "ASSAULT", "person/jamal-khashoggi") in found, found
+    assert ("country/tur", "ACCUSE", "country/sau") in found, found
+
+
+def test_possessor_of_an_assassination_is_the_actor(parse):
+    found = facts(parse("Iran vowed revenge after Israel's assassination of Ismail Haniyeh "
+                        "in Tehran."), None)
+    assert ("country/isr", "ASSAULT", "person/ismail-haniyeh") in found, found
+
+
+def test_coordinated_verbs_share_their_object(parse):
+    found = facts(parse("Azerbaijan attacked and killed Armenian soldiers on Tuesday."))
+    assert ("country/aze", "ASSAULT", "country/arm") in found, found
+    assert ("country/aze", "ASSAULT", None) not in found, found
+
+
+def test_claiming_lives_is_killing_not_accusing(parse):
+    found = facts(parse("The Russian strike claimed the lives of 12 Ukrainian soldiers."))
+    assert ("country/rus", "ASSAULT", "country/ukr") in found, found
+    assert not any(ty == "ACCUSE" for (_, ty, _) in found), found
+
+
+def test_light_verb_of_two_words(parse):
+    found = facts(parse("Russia carried out an air strike on Ukraine on Friday."))
+    assert ("country/rus", "ASSAULT", "country/ukr") in found, found
+
+
+def test_clash_between_two_armies(parse):
+    found = facts(parse("Indian and Chinese troops clashed in the Galwan Valley in June."))
+    assert ("country/ind", "ASSAULT", "country/chn") in found, found
+    assert ("country/chn", "ASSAULT", "country/ind") in found, found
+
+
+def test_possessor_of_an_assassination_is_its_victim(parse):
+    found = facts(parse("Qassem Soleimani's assassination by the United States angered Iraq."),
+                  None)
+    assert ("country/usa", "ASSAULT", "person/qassem-soleimani") in found, found
+    assert not any(a == "person/qassem-soleimani" for (a, _, _) in found), found
+
+
+def test_a_relayed_report_of_a_killing_is_asserted(parse):
+    found = facts(parse("Russian missiles killed 14 people in Kharkiv, Ukrainian officials "
+                        "said."))
+    assert ("country/rus", "ASSAULT", None) in found, found
+    # a party's own claim against its enemy stays a claim
+    found = facts(parse("Russia said Ukraine had attacked Russian border posts."))
+    assert not any(a == "country/ukr" and ty == "ASSAULT" for (a, ty, _) in found), found
+
+
+def test_claiming_responsibility_for_an_attack(parse):
+    found = facts(parse("On Sunday, Hamas claimed responsibility for the attack on Israel."))
+    assert ("organization/hamas", "ASSAULT", "country/isr") in found, found
+    assert not any(ty == "ACCUSE" for (_, ty, _) in found), found
+
+
+def test_launching_missiles_at_a_country(parse):
+    found = facts(parse("Iran launched hundreds of drones and missiles at Israel on Saturday."))
+    assert ("country/irn", "ASSAULT", "country/isr") in found, found
