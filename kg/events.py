@@ -287,6 +287,11 @@ class _Args:
             a, _, p = self.subject(head)
             return a, targets, p
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            objs = [c for c in head.head.children if c.dep_ == "dobj"]
+            if objs and head.lower_ in ("of", "for", "with"):
+                # "accused Ukraine of killing civilians": the object does it
+                ks, p = self.keys(objs[0])
+                return ks, targets, p
             # "ended the war by negotiating with X": the gerund shares the clause's subject
             a, _, p = self.subject(head.head)
             return a, targets, p
@@ -490,6 +495,9 @@ def _mode(verb: Token, actors: list[str], args: _Args, targets: list[str] | None
         # "set the stage for Kim to meet Trump", "sent envoys to negotiate": an aim
         return "hypothetical"
     head = verb.head
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "VERB" and \
+            getattr(_match_verb(head.head), "type", None) == "ACCUSE":
+        return "reported"  # "accused Ukraine of killing civilians": the charge, not a fact
     if verb.dep_ == "xcomp" and head.lemma_ in _HYPO_HEADS and head is not verb:
         return "hypothetical"
     if verb.dep_ == "xcomp" and head.lemma_ in _FUTURE_HEADS and head is not verb:
@@ -550,10 +558,20 @@ def _light_lemma(tok: Token) -> str | None:
     return None
 
 
+def _bare_event(noun: Token) -> bool:
+    """An event noun with no name of who did it ("the attack", not "a Ukrainian attack")."""
+    return _noun_entry(noun) is not None and not any(
+        c.dep_ in ("poss", "amod", "compound", "nmod") and c.text[:1].isupper()
+        for c in noun.children)
+
+
 def _match_verb(tok: Token) -> Entry | None:
     light = _light_lemma(tok)
-    if light is not None and " " in light:
-        return None  # "claimed responsibility for the attack": the attack is the event
+    if light is not None and (" " in light or any(c.dep_ == "dobj" and _bare_event(c)
+                                                  for c in tok.children)):
+        # "claimed responsibility for the attack", "claimed the attack": the attack is
+        # the event
+        return None
     particles = {c.lower_ for c in tok.children if c.dep_ == "prt"}
     for entry in LEXICON["verb"].get(_lemma(tok), []):
         words = entry.lemma.split()
@@ -584,7 +602,7 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
         actors = []
     if not actors and not agent and (targets or tok.dep_ == "acl" or
                                      any(c.dep_ == "nsubjpass" for c in tok.children)):
-        actors = args.instrument(tok)
+        actors = args.instrument(tok) or _when_actors(tok, entry, args)
     direct_actor = bool(actors) and not pron
     type_ = entry.type
     for c in [*tok.children, *_shared_objects(tok)]:
@@ -628,6 +646,18 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     _reported_time(d, tok, args.res)
     d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron
     return d
+
+
+def _when_actors(verb: Token, entry: Entry, args: _Args) -> list[str]:
+    """Who did what a passive tells of, from the clause of the same kind of event it
+    happened in: "five soldiers were killed when Pakistani troops opened fire"."""
+    for c in verb.children:
+        if c.dep_ == "advcl" and c.pos_ == "VERB" and any(
+                m.dep_ in ("advmod", "mark") and m.lower_ in ("when", "as") for m in c.children):
+            other = _match_verb(c)
+            if other is not None and other.type == entry.type:
+                return args.subject(c)[0]
+    return []
 
 
 def _shared_objects(verb: Token) -> list[Token]:
@@ -868,6 +898,18 @@ def _echoes(verbs: list[Draft], nouns: list[Draft]) -> set[int]:
             if v.targets and not n.targets:
                 drop.add(id(n))
             elif n.targets and not v.targets:
+                drop.add(id(v))
+    for v in verbs:
+        # "shelled Armenian villages, killing two civilians", "were killed when troops
+        # opened fire": one act, told by two verbs
+        head = v.trigger[0]
+        for w in verbs:
+            t = w.trigger[0]
+            if w is v or w.type != v.type or v.targets or not w.targets or \
+                    not set(v.actors) & set(w.actors):
+                continue
+            if (head.dep_ in ("advcl", "conj") and head.head.i == t.i) or \
+                    (t.dep_ in ("advcl", "conj") and t.head.i == head.i):
                 drop.add(id(v))
     return drop
 

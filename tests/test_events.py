@@ -418,3 +418,31 @@ def test_claiming_responsibility_for_an_attack(parse):
 def test_launching_missiles_at_a_country(parse):
     found = facts(parse("Iran launched hundreds of drones and missiles at Israel on Saturday."))
     assert ("country/irn", "ASSAULT", "country/isr") in found, found
+
+
+def test_the_accused_does_what_it_is_accused_of(parse):
+    events = parse("Russia accused Ukraine of killing 25 civilians in Donetsk.")
+    assert ("country/rus", "ACCUSE", "country/ukr") in facts(events)
+    found = facts(events, None)
+    assert not any(a == "country/rus" and ty == "ASSAULT" for (a, ty, _) in found), found
+    # the charge is reported, not asserted
+    assert not any(ty == "ASSAULT" for (_, ty, _) in facts(events)), found
+
+
+def test_claiming_an_attack_is_carrying_it_out(parse):
+    found = facts(parse("ISIS claimed the attack, which killed 130 people in Paris."))
+    assert ("organization/isis", "ASSAULT", None) in found, found
+    assert not any(ty == "ACCUSE" for (_, ty, _) in found), found
+
+
+def test_killed_when_others_opened_fire(parse):
+    found = facts(parse("Five Indian soldiers were killed when Pakistani troops opened fire "
+                        "across the border."))
+    assert ("country/pak", "ASSAULT", "country/ind") in found, found
+    assert ("country/pak", "ASSAULT", None) not in found, found
+
+
+def test_one_act_told_by_two_verbs(parse):
+    found = facts(parse("Azerbaijani forces shelled Armenian villages, killing two "
+                        "civilians."))
+    assert found == {("country/aze", "ASSAULT", "country/arm")}, found
