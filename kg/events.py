@@ -152,7 +152,8 @@ class _Args:
             if appos:
                 out.extend(appos)
                 continue
-            if t.lower_ in _PRONOUNS_ACTOR and depth == 0:
+            if t.lower_ in _PRONOUNS_ACTOR and (depth == 0 or depth == 1 and t.dep_ == "poss"):
+                # "it", and "its forces", "their troops"
                 ante = self.antecedent(t, types)
                 if ante:
                     out.append(ante)
@@ -596,7 +597,9 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     actors, targets, pron = args.subject(tok)
     agent = any(c.dep_ == "agent" for c in tok.children)
     if tok.dep_ == "acl" and tok.tag_ == "VBN" and not agent and "noobj" not in entry.flags \
-            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in tok.children):
+        # (with an object of its own it is an active verb the parser took for one:
+        # "Israeli air strikes killed 40 people, the ministry said")
         # "Hamas fighters killed in an Israeli strike": the noun undergoes the event
         targets = [k for k in actors if k not in targets] + targets
         actors = []

@@ -446,3 +446,17 @@ def test_one_act_told_by_two_verbs(parse):
     found = facts(parse("Azerbaijani forces shelled Armenian villages, killing two "
                         "civilians."))
     assert found == {("country/aze", "ASSAULT", "country/arm")}, found
+
+
+def test_a_pronoun_possessor_of_the_subject_acts(parse):
+    found = facts(parse("Israel's military said its aircraft struck Hezbollah targets in "
+                        "southern Lebanon."))
+    assert any(a and "isr" in a and ty == "ASSAULT" and t == "organization/hezbollah"
+               for (a, ty, t) in found), found
+
+
+def test_a_participle_with_its_own_object_is_active(parse):
+    events = parse("Israeli air strikes killed at least 40 people in Gaza overnight, the "
+                   "Gaza health ministry said.")
+    assert [(e.actors, e.mode) for e in events if e.trigger == "killed"] == \
+        [(("country/isr",), "asserted")]
