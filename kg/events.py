@@ -117,11 +117,12 @@ class _Args:
         self.res = res
 
     def keys(self, token: Token, types: tuple[str, ...] = ACTOR_TYPES,
-             depth: int = 0) -> tuple[list[str], bool]:
+             depth: int = 0, conjuncts: bool = True) -> tuple[list[str], bool]:
         """Entities a noun phrase denotes (with its conjuncts); True if via a pronoun."""
         out: list[str] = []
         via_pronoun = False
-        for t in [token, *(c for c in token.conjuncts if not _misparsed_subject(c))]:
+        conj = [c for c in token.conjuncts if not _misparsed_subject(c)] if conjuncts else []
+        for t in [token, *conj]:
             k = self.res.key_of(t)
             if k and self.res.type_of(k) in types:
                 out.append(k)
@@ -269,8 +270,8 @@ class _Args:
             return actors, targets, pron
         stolen = _misparsed_subject_of(verb)
         if stolen is not None:
-            k = self.res.key_of(stolen)  # that conjunct alone, not the ones before it
-            return ([k] if k and self.res.type_of(k) in ACTOR_TYPES else []), targets, False
+            # that conjunct alone, not the ones before it ("a Russian jet" names Russia)
+            return self.keys(stolen, conjuncts=False)[0], targets, False
         if verb.dep_ == "xcomp":
             objs = [c for c in head.children if c.dep_ == "dobj"]
             if objs:

@@ -460,3 +460,9 @@ def test_a_participle_with_its_own_object_is_active(parse):
                    "Gaza health ministry said.")
     assert [(e.actors, e.mode) for e in events if e.trigger == "killed"] == \
         [(("country/isr",), "asserted")]
+
+
+def test_subject_the_parser_hung_on_the_object_names_its_country(parse):
+    found = facts(parse("A Russian patrol boat fired warning shots and a Russian fighter jet "
+                        "bombed a British warship."), None)
+    assert any(a == "country/rus" and ty == "ASSAULT" for (a, ty, _) in found), found
