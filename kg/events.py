@@ -44,6 +44,11 @@ _RELAY = frozenset({"say", "tell", "report"})
 _PRONOUNS_ACTOR = frozenset({"it", "its", "they", "their", "them", "he", "his", "she", "her",
                              "him"})
 _PERSON_PRONOUNS = frozenset({"he", "his", "she", "her", "him"})
+# People who act for the group their "from" phrase names ("fighters from Hamas")
+_GROUP_MEMBERS = frozenset({"fighter", "militant", "troop", "soldier", "force", "gunman",
+                            "rebel", "insurgent", "militiaman", "jihadist", "commando",
+                            "unit", "delegate", "delegation", "representative", "envoy",
+                            "official", "diplomat"})
 # Nouns whose "of" phrase is not who they are: "the members of the alliance" (others
 # than the alliance), "on the sidelines of the NATO summit" (a setting)
 _NOT_OF = frozenset({"member", "neighbour", "neighbor", "ally", "rival", "enemy",
@@ -182,6 +187,15 @@ class _Args:
                         for o in c.children:
                             # named members ("including contributions to X": not X)
                             if o.dep_ == "pobj" and self.res.keys_of(o):
+                                ks, _ = self.keys(o, types, depth + 1)
+                                out.extend(ks)
+                                found |= bool(ks)
+            if not found and t.lemma_.lower() in _GROUP_MEMBERS and depth < 1:
+                # "militants from the Pakistani Taliban", "delegates from the Tigray forces"
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ == "from":
+                        for o in c.children:
+                            if o.dep_ == "pobj":
                                 ks, _ = self.keys(o, types, depth + 1)
                                 out.extend(ks)
                                 found |= bool(ks)
@@ -824,6 +838,16 @@ def _light_objects(doc: Doc) -> dict[int, Token]:
     """Event nouns governed by a light verb ("imposed sanctions"): noun index -> verb."""
     out: dict[int, Token] = {}
     for tok in doc:
+        if tok.lemma_ == "be":
+            # "the RSF was responsible for the killing of civilians": the subject did it
+            for a in tok.children:
+                if a.dep_ == "acomp" and a.lower_ == "responsible":
+                    for p in a.children:
+                        if p.dep_ == "prep" and p.lower_ == "for":
+                            for o in p.children:
+                                if o.dep_ == "pobj" and _noun_entry(o):
+                                    out[o.i] = tok
+            continue
         if tok.pos_ != "VERB" or _match_verb(tok) is not None:
             continue
         light = _light_lemma(tok)

@@ -466,3 +466,29 @@ def test_subject_the_parser_hung_on_the_object_names_its_country(parse):
     found = facts(parse("A Russian patrol boat fired warning shots and a Russian fighter jet "
                         "bombed a British warship."), None)
     assert any(a == "country/rus" and ty == "ASSAULT" for (a, ty, _) in found), found
+
+
+def test_fighters_from_a_group_act_for_it(parse):
+    found = facts(parse("Militants from the Pakistani Taliban attacked a police station, "
+                        "killing five officers."))
+    assert ("organization/taliban", "ASSAULT", None) in found, found
+
+
+def test_two_sides_fighting_each_other(parse):
+    found = facts(parse("Sudan's army and the Rapid Support Forces have been fighting since "
+                        "April."))
+    assert any(a and "sudan" in a and t == "organization/rapid-support-forces"
+               for (a, ty, t) in found if ty == "ASSAULT"), found
+    # fighting what is no party is no event
+    assert not facts(parse("Ghana is fighting corruption."))
+
+
+def test_responsible_for_a_killing(parse):
+    found = facts(parse("The RSF was responsible for the killing of thousands of Masalit "
+                        "civilians."))
+    assert ("organization/rsf", "ASSAULT", None) in found, found
+
+
+def test_firing_rockets_into_a_country(parse):
+    found = facts(parse("Hezbollah fired rockets into northern Israel."))
+    assert ("organization/hezbollah", "ASSAULT", "country/isr") in found, found
