@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kg import dates
 from kg.entities import Resolved
+from kg.gazetteer import gazetteer
 from kg.records import ACTOR_TYPES, PLOVER_TYPES
 
 if TYPE_CHECKING:
@@ -759,6 +760,8 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
     between: list[str] = []
     undergoer = _undergoer(tok, entry)
     for c in tok.children:
+        if c.dep_ == "compound" and entry.type == "ASSAULT" and c.text in gazetteer().capitals:
+            continue  # "a Beirut strike": a strike in Beirut, not by Lebanon
         if c.dep_ in ("poss", "compound", "amod", "nmod") and (
                 res.keys_of(c) or c.i == getattr(undergoer, "i", None)):
             ks, p = args.keys(c)

@@ -492,3 +492,9 @@ def test_responsible_for_a_killing(parse):
 def test_firing_rockets_into_a_country(parse):
     found = facts(parse("Hezbollah fired rockets into northern Israel."))
     assert ("organization/hezbollah", "ASSAULT", "country/isr") in found, found
+
+
+def test_a_capital_before_a_strike_is_where_not_who(parse):
+    found = facts(parse("Israel kills Hezbollah commander in Beirut strike"))
+    assert ("country/isr", "ASSAULT", "organization/hezbollah") in found, found
+    assert not any(a == "country/lbn" for (a, _, _) in found), found
