@@ -771,9 +771,9 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
                 actors.extend(ks)
             pron |= p
         elif c.dep_ == "prep" and (c.lower_ == "by" or
-                                   c.lower_ == "of" and "of" not in entry.preps):
-            # "the deployment of NATO battlegroups": unless "of" names the target
-            # ("the invasion of Ukraine"), it names who acts
+                                   c.lower_ in ("of", "from") and c.lower_ not in entry.preps):
+            # "the deployment of NATO battlegroups", "attacks from Hamas": unless "of"
+            # names the target ("the invasion of Ukraine"), it names who acts
             for o in c.children:
                 if o.dep_ == "pobj":
                     actors.extend(args.keys(o)[0])
@@ -797,8 +797,10 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
         # ("condemned Israel's killing of the journalist")
         return None
     targets.extend(args.prep_objects(tok, entry.preps))
-    if gov is not None and gov.lemma_.lower() in _DIE and tok.head.lower_ in ("in", "during"):
-        # "three soldiers died in a Russian drone strike": who died is its target
+    if gov is not None and (gov.lemma_.lower() in _DIE and tok.head.lower_ in ("in", "during")
+                            or gov.lemma_ in ("come", "be") and tok.head.lower_ == "under"):
+        # "three soldiers died in a Russian drone strike", "Kharkiv came under attack":
+        # who died, or came under it, is its target
         for c in gov.children:
             if c.dep_ == "nsubj":
                 targets.extend(args.keys(c)[0])

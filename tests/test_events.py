@@ -498,3 +498,9 @@ def test_a_capital_before_a_strike_is_where_not_who(parse):
     found = facts(parse("Israel kills Hezbollah commander in Beirut strike"))
     assert ("country/isr", "ASSAULT", "organization/hezbollah") in found, found
     assert not any(a == "country/lbn" for (a, _, _) in found), found
+
+
+def test_coming_under_attack_from_a_group(parse):
+    found = facts(parse("Israeli troops came under attack from Hamas fighters near the "
+                        "border."))
+    assert ("organization/hamas", "ASSAULT", "country/isr") in found, found
