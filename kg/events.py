@@ -44,6 +44,7 @@ _MODALS_HYPO = frozenset({"could", "might", "may", "should", "can", "must", "wou
 _RELAY = frozenset({"say", "tell", "report"})
 _PRONOUNS_ACTOR = frozenset({"it", "its", "they", "their", "them", "he", "his", "she", "her",
                              "him"})
+_SPEAKERS = frozenset({"i", "we", "you"})  # a quote's speaker: no one named before
 _PERSON_PRONOUNS = frozenset({"he", "his", "she", "her", "him"})
 # People who act for the group their "from" phrase names ("fighters from Hamas")
 _GROUP_MEMBERS = frozenset({"fighter", "militant", "troop", "soldier", "force", "gunman",
@@ -279,7 +280,8 @@ class _Args:
                 targets = self.keys(head, ACTOR_TYPES + ("Place",))[0]
         if actors or passive_subj is not None:
             return actors, targets, pron
-        if any(c.dep_ in _SUBJ and c.pos_ in ("NOUN", "PROPN") for c in verb.children):
+        if any(c.dep_ in _SUBJ and (c.pos_ in ("NOUN", "PROPN") or c.lower_ in _SPEAKERS)
+               for c in _dependents(verb)):
             # "Republican senators criticized Moscow": a subject that names no entity
             # (here) is still the subject; the previous clause's does not stand in
             return actors, targets, pron

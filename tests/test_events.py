@@ -504,3 +504,11 @@ def test_coming_under_attack_from_a_group(parse):
     found = facts(parse("Israeli troops came under attack from Hamas fighters near the "
                         "border."))
     assert ("organization/hamas", "ASSAULT", "country/isr") in found, found
+
+
+def test_a_first_person_subject_does_not_borrow_the_previous_clause(parse):
+    found = facts(parse("Germany will suffer, but we will attack Russia."), None)
+    assert not any(a == "country/deu" for (a, _, _) in found), found
+    found = facts(parse("He said Putin will fail and I will continue to sanction the "
+                        "Kremlin."), None)
+    assert not any(a == "person/putin" for (a, _, _) in found), found
