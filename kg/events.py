@@ -514,6 +514,8 @@ def _mode(verb: Token, actors: list[str], args: _Args, targets: list[str] | None
         # "set the stage for Kim to meet Trump", "sent envoys to negotiate": an aim
         return "hypothetical"
     head = verb.head
+    if verb.dep_ in ("xcomp", "ccomp") and head.lemma_ == "deny" and head.i != verb.i:
+        return "negated"  # "Israel denied killing the aid workers", "denied it had ..."
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "VERB" and \
             getattr(_match_verb(head.head), "type", None) == "ACCUSE":
         return "reported"  # "accused Ukraine of killing civilians": the charge, not a fact

@@ -512,3 +512,16 @@ def test_a_first_person_subject_does_not_borrow_the_previous_clause(parse):
     found = facts(parse("He said Putin will fail and I will continue to sanction the "
                         "Kremlin."), None)
     assert not any(a == "person/putin" for (a, _, _) in found), found
+
+
+def test_what_is_denied_is_negated(parse):
+    assert not any(ty == "ASSAULT" for (_, ty, _) in
+                   facts(parse("Israel denied killing the aid workers.")))
+    assert not any(ty == "ASSAULT" for (_, ty, _) in
+                   facts(parse("Israel denied that it had attacked Lebanon.")))
+
+
+def test_ordering_strikes_is_striking(parse):
+    found = facts(parse("Egypt's president Abdel Fattah el-Sisi ordered air strikes on ISIS "
+                        "targets in Libya."))
+    assert ("person/abdel-fattah-el-sisi", "ASSAULT", "organization/isis") in found, found
