@@ -46,6 +46,7 @@ _PRONOUNS_ACTOR = frozenset({"it", "its", "they", "their", "them", "he", "his", 
                              "him"})
 _SPEAKERS = frozenset({"i", "we", "you"})  # a quote's speaker: no one named before
 _PERSON_PRONOUNS = frozenset({"he", "his", "she", "her", "him"})
+_OWNING = frozenset({"belong", "own", "hold", "control"})
 # People who act for the group their "from" phrase names ("fighters from Hamas")
 _GROUP_MEMBERS = frozenset({"fighter", "militant", "troop", "soldier", "force", "gunman",
                             "rebel", "insurgent", "militiaman", "jihadist", "commando",
@@ -167,6 +168,16 @@ class _Args:
                     out.append(ante)
                     via_pronoun = True
                 continue
+            # "assets belonging to seven Russian officials": whose they are, not where
+            owners = [o for c in t.children if c.dep_ == "acl" and c.lemma_ in _OWNING
+                      for p in c.children if p.dep_ in ("prep", "agent") and
+                      p.lower_ in ("to", "by") for o in p.children if o.dep_ == "pobj"]
+            if owners and depth < 1:
+                for o in owners:
+                    ks, p = self.keys(o, types, depth)
+                    out.extend(ks)
+                    via_pronoun |= p
+                continue
             # "Russian troops", "the US government", "Ukraine's armed forces"
             # "Sweden's NATO membership": the possessor, not the other modifiers
             found = False
@@ -182,8 +193,9 @@ class _Args:
                     out.extend(ks)
                     found = True
                     via_pronoun |= p
-            if not found and t.pos_ in ("NOUN", "PROPN") and depth < 1:
-                # "four officials, including X and Y": the group's named members
+            if t.pos_ in ("NOUN", "PROPN") and depth < 1:
+                # "four officials, including X and Y": the group's named members (also
+                # besides the group's country: "Russian officials, including Rogozin")
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ in ("including", "like"):
                         for o in c.children:

@@ -525,3 +525,12 @@ def test_ordering_strikes_is_striking(parse):
     found = facts(parse("Egypt's president Abdel Fattah el-Sisi ordered air strikes on ISIS "
                         "targets in Libya."))
     assert ("person/abdel-fattah-el-sisi", "ASSAULT", "organization/isis") in found, found
+
+
+def test_assets_are_frozen_on_whom_they_belong_to(parse):
+    found = facts(parse("President Barack Obama announced the freezing of US assets belonging "
+                        "to seven Russian officials, including Russia's Deputy Prime Minister "
+                        "Dmitry Rogozin."), None)
+    assert ("person/barack-obama", "SANCTION", "country/rus") in found, found
+    assert ("person/barack-obama", "SANCTION", "person/dmitry-rogozin") in found, found
+    assert ("person/barack-obama", "SANCTION", "country/usa") not in found, found
