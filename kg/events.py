@@ -37,7 +37,9 @@ _HYPO_HEADS = frozenset({"threaten", "want", "seek", "consider", "try", "hope", 
                          "propose", "offer", "refuse", "could", "urge", "call", "ask"})
 _HYPO_MODIFIERS = frozenset({"alleged", "planned", "possible", "potential", "impending",
                              "threatened", "proposed", "future", "hypothetical", "imminent",
-                             "prospective"})
+                             "prospective", "suspected", "purported"})
+# "Israel allegedly killed ...": a claim the article does not make its own
+_CLAIMED = frozenset({"allegedly", "purportedly", "supposedly"})
 _MODALS_HYPO = frozenset({"could", "might", "may", "should", "can", "must", "would"})
 # Speech verbs that relay a report rather than contest it ("officials said", not "Kiev
 # alleged")
@@ -520,6 +522,8 @@ def _mode(verb: Token, actors: list[str], args: _Args, targets: list[str] | None
     if any(c.dep_ == "neg" for c in children):
         return "negated"
     auxes = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
+    if any(c.dep_ == "advmod" and c.lower_ in _CLAIMED for c in children):
+        return "reported"
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in children):
         return "hypothetical"
     if "to" in auxes and verb.dep_ in PURPOSE_DEPS:
@@ -676,6 +680,10 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
               symmetric="sym" in entry.flags, mutual="mutual" in entry.flags,
               bare_noun=_participle_modifier(tok))
     d.mode = _mode(tok, actors, args, targets)
+    if d.mode == "asserted" and any(
+            c.dep_ in _SUBJ and any(m.dep_ == "amod" and m.lower_ in _HYPO_MODIFIERS
+                                    for m in c.children) for c in tok.children):
+        d.mode = "hypothetical"  # "a suspected Israeli strike killed ...": who is unsure
     d.date_text = _date_text(tok, args.res)
     d.after_text = _date_text(tok, args.res, sequel=True)
     _reported_time(d, tok, args.res)

@@ -534,3 +534,9 @@ def test_assets_are_frozen_on_whom_they_belong_to(parse):
     assert ("person/barack-obama", "SANCTION", "country/rus") in found, found
     assert ("person/barack-obama", "SANCTION", "person/dmitry-rogozin") in found, found
     assert ("person/barack-obama", "SANCTION", "country/usa") not in found, found
+
+
+def test_suspected_and_alleged_attacks_are_not_asserted(parse):
+    assert not facts(parse("A suspected Israeli strike killed two Iranian generals in "
+                           "Damascus."))
+    assert not facts(parse("Russian troops allegedly executed Ukrainian prisoners."))
