@@ -630,6 +630,9 @@ def _noun_entry(tok: Token) -> Entry | None:
 def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     if "speech" in entry.flags and tok.dep_ in ("acl", "amod"):
         return None  # "waters claimed by Russia", "the alleged plot": not a speech act
+    if entry.type == "ASSAULT" and any(
+            c.dep_ in (*_SUBJ, "agent") and _cause_of_nature(c) for c in tok.children):
+        return None  # "the Turkey earthquake killed 50,000": no one did it
     actors, targets, pron = args.subject(tok)
     agent = any(c.dep_ == "agent" for c in tok.children)
     if tok.dep_ == "acl" and tok.tag_ == "VBN" and not agent and "noobj" not in entry.flags \
@@ -701,6 +704,20 @@ def _when_actors(verb: Token, entry: Entry, args: _Args) -> list[str]:
             if other is not None and other.type == entry.type:
                 return args.subject(c)[0]
     return []
+
+
+# Causes of death that no actor carries out: their modifiers say where, not who
+_NATURAL = frozenset({"earthquake", "quake", "flood", "flooding", "storm", "hurricane",
+                      "typhoon", "cyclone", "tsunami", "wildfire", "blaze",
+                      "landslide", "avalanche", "heatwave", "drought", "famine", "disease",
+                      "virus", "pandemic", "epidemic", "outbreak", "crash", "accident",
+                      "collision", "derailment", "stampede", "collapse", "eruption"})
+
+
+def _cause_of_nature(tok: Token) -> bool:
+    """A subject (or agent's object) naming a disaster or accident."""
+    nouns = [tok] if tok.dep_ != "agent" else [o for o in tok.children if o.dep_ == "pobj"]
+    return any(n.lemma_.lower() in _NATURAL for n in nouns)
 
 
 def _shared_objects(verb: Token) -> list[Token]:

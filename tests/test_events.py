@@ -540,3 +540,12 @@ def test_suspected_and_alleged_attacks_are_not_asserted(parse):
     assert not facts(parse("A suspected Israeli strike killed two Iranian generals in "
                            "Damascus."))
     assert not facts(parse("Russian troops allegedly executed Ukrainian prisoners."))
+
+
+def test_disasters_kill_without_an_actor(parse):
+    assert not facts(parse("The Turkey earthquake killed more than 50,000 people."))
+    assert not facts(parse("A Russian plane crash killed 20 people in Siberia."))
+    # gunfire has its shooters
+    found = facts(parse("Two Palestinians were killed by Israeli fire in Gaza."))
+    assert ("country/isr", "ASSAULT", "country/pse") in found or \
+        ("country/isr", "ASSAULT", None) in found, found
