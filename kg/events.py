@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kg import dates
 from kg.entities import Resolved
+from kg.gazetteer import gazetteer
 from kg.records import ACTOR_TYPES, PLOVER_TYPES
 
 if TYPE_CHECKING:
@@ -36,11 +37,23 @@ _HYPO_HEADS = frozenset({"threaten", "want", "seek", "consider", "try", "hope", 
                          "propose", "offer", "refuse", "could", "urge", "call", "ask"})
 _HYPO_MODIFIERS = frozenset({"alleged", "planned", "possible", "potential", "impending",
                              "threatened", "proposed", "future", "hypothetical", "imminent",
-                             "prospective"})
+                             "prospective", "suspected", "purported"})
+# "Israel allegedly killed ...": a claim the article does not make its own
+_CLAIMED = frozenset({"allegedly", "purportedly", "supposedly"})
 _MODALS_HYPO = frozenset({"could", "might", "may", "should", "can", "must", "would"})
+# Speech verbs that relay a report rather than contest it ("officials said", not "Kiev
+# alleged")
+_RELAY = frozenset({"say", "tell", "report"})
 _PRONOUNS_ACTOR = frozenset({"it", "its", "they", "their", "them", "he", "his", "she", "her",
                              "him"})
+_SPEAKERS = frozenset({"i", "we", "you"})  # a quote's speaker: no one named before
 _PERSON_PRONOUNS = frozenset({"he", "his", "she", "her", "him"})
+_OWNING = frozenset({"belong", "own", "hold", "control"})
+# People who act for the group their "from" phrase names ("fighters from Hamas")
+_GROUP_MEMBERS = frozenset({"fighter", "militant", "troop", "soldier", "force", "gunman",
+                            "rebel", "insurgent", "militiaman", "jihadist", "commando",
+                            "unit", "delegate", "delegation", "representative", "envoy",
+                            "official", "diplomat"})
 # Nouns whose "of" phrase is not who they are: "the members of the alliance" (others
 # than the alliance), "on the sidelines of the NATO summit" (a setting)
 _NOT_OF = frozenset({"member", "neighbour", "neighbor", "ally", "rival", "enemy",
@@ -114,11 +127,12 @@ class _Args:
         self.res = res
 
     def keys(self, token: Token, types: tuple[str, ...] = ACTOR_TYPES,
-             depth: int = 0) -> tuple[list[str], bool]:
+             depth: int = 0, conjuncts: bool = True) -> tuple[list[str], bool]:
         """Entities a noun phrase denotes (with its conjuncts); True if via a pronoun."""
         out: list[str] = []
         via_pronoun = False
-        for t in [token, *(c for c in token.conjuncts if not _misparsed_subject(c))]:
+        conj = [c for c in token.conjuncts if not _misparsed_subject(c)] if conjuncts else []
+        for t in [token, *conj]:
             k = self.res.key_of(t)
             if k and self.res.type_of(k) in types:
                 out.append(k)
@@ -129,6 +143,14 @@ class _Args:
                             km = self.res.key_of(m)
                             if km and km != k and self.res.type_of(km) in types:
                                 out.append(km)
+                continue
+            # "the soldiers who killed him", "X, who was shot by Y": the relative pronoun
+            # stands for the noun its clause describes
+            rel = _relative_head(t)
+            if rel is not None:
+                ks, p = self.keys(rel, types, depth)
+                out.extend(ks)
+                via_pronoun |= p
                 continue
             # "the two countries", "the alliance": a description of entities named before
             described = [r for r in self.res.refs.get(t.i, ()) if self.res.type_of(r) in types]
@@ -141,16 +163,29 @@ class _Args:
             if appos:
                 out.extend(appos)
                 continue
-            if t.lower_ in _PRONOUNS_ACTOR and depth == 0:
+            if t.lower_ in _PRONOUNS_ACTOR and (depth == 0 or depth == 1 and t.dep_ == "poss"):
+                # "it", and "its forces", "their troops"
                 ante = self.antecedent(t, types)
                 if ante:
                     out.append(ante)
                     via_pronoun = True
                 continue
+            # "assets belonging to seven Russian officials": whose they are, not where
+            owners = [o for c in t.children if c.dep_ == "acl" and c.lemma_ in _OWNING
+                      for p in c.children if p.dep_ in ("prep", "agent") and
+                      p.lower_ in ("to", "by") for o in p.children if o.dep_ == "pobj"]
+            if owners and depth < 1:
+                for o in owners:
+                    ks, p = self.keys(o, types, depth)
+                    out.extend(ks)
+                    via_pronoun |= p
+                continue
             # "Russian troops", "the US government", "Ukraine's armed forces"
             # "Sweden's NATO membership": the possessor, not the other modifiers
             found = False
-            mods = [c for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+            victim = _undergoer(t, _noun_entry(t)) if t.pos_ == "NOUN" else None
+            mods = [c for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod")
+                    and (victim is None or c.i != victim.i)]
             mods.sort(key=lambda c: c.dep_ != "poss")
             for c in mods:
                 if depth >= 2 or (found and c.dep_ != "poss"):
@@ -160,8 +195,9 @@ class _Args:
                     out.extend(ks)
                     found = True
                     via_pronoun |= p
-            if not found and t.pos_ in ("NOUN", "PROPN") and depth < 1:
-                # "four officials, including X and Y": the group's named members
+            if t.pos_ in ("NOUN", "PROPN") and depth < 1:
+                # "four officials, including X and Y": the group's named members (also
+                # besides the group's country: "Russian officials, including Rogozin")
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ in ("including", "like"):
                         for o in c.children:
@@ -170,8 +206,28 @@ class _Args:
                                 ks, _ = self.keys(o, types, depth + 1)
                                 out.extend(ks)
                                 found |= bool(ks)
+            if not found and t.lemma_.lower() in _GROUP_MEMBERS and depth < 1:
+                # "militants from the Pakistani Taliban", "delegates from the Tigray forces"
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ == "from":
+                        for o in c.children:
+                            if o.dep_ == "pobj":
+                                ks, _ = self.keys(o, types, depth + 1)
+                                out.extend(ks)
+                                found |= bool(ks)
+            noun = _noun_entry(t) if t.pos_ == "NOUN" else None
+            if not found and noun is not None and depth < 1:
+                # "an air strike by Israel", "the attack by Hamas": who carries it out
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ == "by":
+                        for o in c.children:
+                            if o.dep_ == "pobj":
+                                ks, _ = self.keys(o, types, depth + 1)
+                                out.extend(ks)
+                                found |= bool(ks)
             if not found and t.pos_ in ("NOUN",) and depth < 1 and \
-                    t.lemma_.lower() not in _NOT_OF:
+                    t.lemma_.lower() not in _NOT_OF and not (noun and "of" in noun.preps):
+                # ("the invasion of Ukraine": "of" names whom it is done to, not who acts)
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ == "of":
                         for o in c.children:
@@ -238,14 +294,15 @@ class _Args:
                 targets = self.keys(head, ACTOR_TYPES + ("Place",))[0]
         if actors or passive_subj is not None:
             return actors, targets, pron
-        if any(c.dep_ in _SUBJ and c.pos_ in ("NOUN", "PROPN") for c in verb.children):
+        if any(c.dep_ in _SUBJ and (c.pos_ in ("NOUN", "PROPN") or c.lower_ in _SPEAKERS)
+               for c in _dependents(verb)):
             # "Republican senators criticized Moscow": a subject that names no entity
             # (here) is still the subject; the previous clause's does not stand in
             return actors, targets, pron
         stolen = _misparsed_subject_of(verb)
         if stolen is not None:
-            k = self.res.key_of(stolen)  # that conjunct alone, not the ones before it
-            return ([k] if k and self.res.type_of(k) in ACTOR_TYPES else []), targets, False
+            # that conjunct alone, not the ones before it ("a Russian jet" names Russia)
+            return self.keys(stolen, conjuncts=False)[0], targets, False
         if verb.dep_ == "xcomp":
             objs = [c for c in head.children if c.dep_ == "dobj"]
             if objs:
@@ -263,6 +320,11 @@ class _Args:
             a, _, p = self.subject(head)
             return a, targets, p
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            objs = [c for c in head.head.children if c.dep_ == "dobj"]
+            if objs and head.lower_ in ("of", "for", "with"):
+                # "accused Ukraine of killing civilians": the object does it
+                ks, p = self.keys(objs[0])
+                return ks, targets, p
             # "ended the war by negotiating with X": the gerund shares the clause's subject
             a, _, p = self.subject(head.head)
             return a, targets, p
@@ -270,6 +332,17 @@ class _Args:
             ks, p = self.keys(head)
             return ks, targets, p
         return actors, targets, pron
+
+    def instrument(self, verb: Token) -> list[str]:
+        """Who carries out the event noun a passive happened in or during: "was killed in
+        an Israeli air strike", "were wounded during a raid by the army"."""
+        out: list[str] = []
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "during"):
+                for o in c.children:
+                    if o.dep_ == "pobj" and _noun_entry(o) is not None:
+                        out.extend(self.keys(o)[0])
+        return out
 
     def prep_objects(self, token: Token, preps: tuple[str, ...],
                      types: tuple[str, ...] = ACTOR_TYPES + ("Place",)) -> list[str]:
@@ -301,6 +374,21 @@ def _dependents(verb: Token) -> list[Token]:
     out += [g for c in out if c.dep_ in ("aux", "auxpass") for g in c.children
             if g.dep_ in ("nsubj", "nsubjpass", "csubj")]
     return out
+
+
+def _relative_head(tok: Token) -> Token | None:
+    """The noun a relative pronoun stands for: "soldiers" in "the soldiers who killed
+    him", "the commander whose convoy was hit"."""
+    if tok.tag_ not in ("WP", "WP$", "WDT"):
+        return None
+    node = tok
+    for _ in range(3):
+        if node.dep_ == "relcl":
+            return node.head
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return None
 
 
 def _participle_modifier(verb: Token) -> bool:
@@ -429,17 +517,24 @@ def _reported_time(d: Draft, verb: Token, res: Resolved) -> None:
 PURPOSE_DEPS = ("advcl",)
 
 
-def _mode(verb: Token, actors: list[str], args: _Args) -> str:
+def _mode(verb: Token, actors: list[str], args: _Args, targets: list[str] | None = None) -> str:
     children = list(verb.children)
     if any(c.dep_ == "neg" for c in children):
         return "negated"
     auxes = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
+    if any(c.dep_ == "advmod" and c.lower_ in _CLAIMED for c in children):
+        return "reported"
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in children):
         return "hypothetical"
     if "to" in auxes and verb.dep_ in PURPOSE_DEPS:
         # "set the stage for Kim to meet Trump", "sent envoys to negotiate": an aim
         return "hypothetical"
     head = verb.head
+    if verb.dep_ in ("xcomp", "ccomp") and head.lemma_ == "deny" and head.i != verb.i:
+        return "negated"  # "Israel denied killing the aid workers", "denied it had ..."
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "VERB" and \
+            getattr(_match_verb(head.head), "type", None) == "ACCUSE":
+        return "reported"  # "accused Ukraine of killing civilians": the charge, not a fact
     if verb.dep_ == "xcomp" and head.lemma_ in _HYPO_HEADS and head is not verb:
         return "hypothetical"
     if verb.dep_ == "xcomp" and head.lemma_ in _FUTURE_HEADS and head is not verb:
@@ -459,6 +554,10 @@ def _mode(verb: Token, actors: list[str], args: _Args) -> str:
             speakers, _, _ = args.subject(node.head)
             if speakers and set(actors) <= set(speakers):
                 return "asserted"
+            if node.head.lemma_ in _RELAY and not set(speakers) & set(targets or ()):
+                # "Israeli strikes killed 20 people, the health ministry said": a report
+                # that relays what happened, from no party to it
+                return "asserted"
             return "reported" if node.head.lemma_ in _SPEECH else "asserted"
         if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
             node = node.head
@@ -476,18 +575,48 @@ def _lemma(tok: Token) -> str:
     return lemma
 
 
+def _second_word(tok: Token, rest: str) -> Token | None:
+    """The particle, preposition or object that completes a verb of two words ("call
+    on", "carry out", "open fire", "claim responsibility")."""
+    for c in tok.children:
+        if c.dep_ in ("prt", "prep", "dobj", "advmod") and (c.lower_ == rest or
+                                                             c.lemma_.lower() == rest):
+            return c
+    return None
+
+
+def _light_lemma(tok: Token) -> str | None:
+    """The light-verb entry a verb matches ("impose", "carry out", "claim
+    responsibility"), if any."""
+    for entry in LEXICON["light"].get(_lemma(tok), []):
+        words = entry.lemma.split()
+        if len(words) == 1 or _second_word(tok, words[1]) is not None:
+            return entry.lemma
+    return None
+
+
+def _bare_event(noun: Token) -> bool:
+    """An event noun with no name of who did it ("the attack", not "a Ukrainian attack")."""
+    return _noun_entry(noun) is not None and not any(
+        c.dep_ in ("poss", "amod", "compound", "nmod") and c.text[:1].isupper()
+        for c in noun.children)
+
+
 def _match_verb(tok: Token) -> Entry | None:
+    light = _light_lemma(tok)
+    if light is not None and (" " in light or any(c.dep_ == "dobj" and _bare_event(c)
+                                                  for c in tok.children)):
+        # "claimed responsibility for the attack", "claimed the attack": the attack is
+        # the event
+        return None
     particles = {c.lower_ for c in tok.children if c.dep_ == "prt"}
     for entry in LEXICON["verb"].get(_lemma(tok), []):
         words = entry.lemma.split()
         if len(words) == 1:
             # A particle changes the verb: "call off" is not "call", "back down" not "back".
             return entry if not particles else None
-        rest = words[1]
-        for c in tok.children:
-            if c.dep_ in ("prt", "prep", "dobj", "advmod") and (c.lower_ == rest or
-                                                                 c.lemma_ == rest):
-                return entry
+        if _second_word(tok, words[1]) is not None:
+            return entry
     return None
 
 
@@ -501,10 +630,24 @@ def _noun_entry(tok: Token) -> Entry | None:
 def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
     if "speech" in entry.flags and tok.dep_ in ("acl", "amod"):
         return None  # "waters claimed by Russia", "the alleged plot": not a speech act
+    if entry.type == "ASSAULT" and any(
+            c.dep_ in (*_SUBJ, "agent") and _cause_of_nature(c) for c in tok.children):
+        return None  # "the Turkey earthquake killed 50,000": no one did it
     actors, targets, pron = args.subject(tok)
+    agent = any(c.dep_ == "agent" for c in tok.children)
+    if tok.dep_ == "acl" and tok.tag_ == "VBN" and not agent and "noobj" not in entry.flags \
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in tok.children):
+        # (with an object of its own it is an active verb the parser took for one:
+        # "Israeli air strikes killed 40 people, the ministry said")
+        # "Hamas fighters killed in an Israeli strike": the noun undergoes the event
+        targets = [k for k in actors if k not in targets] + targets
+        actors = []
+    if not actors and not agent and (targets or tok.dep_ == "acl" or
+                                     any(c.dep_ == "nsubjpass" for c in tok.children)):
+        actors = args.instrument(tok) or _when_actors(tok, entry, args)
     direct_actor = bool(actors) and not pron
     type_ = entry.type
-    for c in tok.children:
+    for c in [*tok.children, *_shared_objects(tok)]:
         if c.dep_ != "dobj":
             continue
         if "noobj" not in entry.flags:
@@ -533,17 +676,62 @@ def _verb_event(tok: Token, entry: Entry, args: _Args) -> Draft | None:
         place = place or places[0]
         if entry.place_type and not targets:
             type_ = entry.place_type
-    if not actors or ("target" in entry.flags and not targets):
+    if not actors or ("target" in entry.flags and not targets and
+                      not ("sym" in entry.flags and len(set(actors)) > 1)):
         return None
     d = Draft(type_, [tok], list(dict.fromkeys(actors)), list(dict.fromkeys(targets)), place,
               symmetric="sym" in entry.flags, mutual="mutual" in entry.flags,
               bare_noun=_participle_modifier(tok))
-    d.mode = _mode(tok, actors, args)
+    d.mode = _mode(tok, actors, args, targets)
+    if d.mode == "asserted" and any(
+            c.dep_ in _SUBJ and any(m.dep_ == "amod" and m.lower_ in _HYPO_MODIFIERS
+                                    for m in c.children) for c in tok.children):
+        d.mode = "hypothetical"  # "a suspected Israeli strike killed ...": who is unsure
     d.date_text = _date_text(tok, args.res)
     d.after_text = _date_text(tok, args.res, sequel=True)
     _reported_time(d, tok, args.res)
     d.confidence = 0.55 + 0.2 * direct_actor + 0.15 * bool(targets) - 0.1 * pron
     return d
+
+
+def _when_actors(verb: Token, entry: Entry, args: _Args) -> list[str]:
+    """Who did what a passive tells of, from the clause of the same kind of event it
+    happened in: "five soldiers were killed when Pakistani troops opened fire"."""
+    for c in verb.children:
+        if c.dep_ == "advcl" and c.pos_ == "VERB" and any(
+                m.dep_ in ("advmod", "mark") and m.lower_ in ("when", "as") for m in c.children):
+            other = _match_verb(c)
+            if other is not None and other.type == entry.type:
+                return args.subject(c)[0]
+    return []
+
+
+# Causes of death that no actor carries out: their modifiers say where, not who
+_NATURAL = frozenset({"earthquake", "quake", "flood", "flooding", "storm", "hurricane",
+                      "typhoon", "cyclone", "tsunami", "wildfire", "blaze",
+                      "landslide", "avalanche", "heatwave", "drought", "famine", "disease",
+                      "virus", "pandemic", "epidemic", "outbreak", "crash", "accident",
+                      "collision", "derailment", "stampede", "collapse", "eruption"})
+
+
+def _cause_of_nature(tok: Token) -> bool:
+    """A subject (or agent's object) naming a disaster or accident."""
+    nouns = [tok] if tok.dep_ != "agent" else [o for o in tok.children if o.dep_ == "pobj"]
+    return any(n.lemma_.lower() in _NATURAL for n in nouns)
+
+
+def _shared_objects(verb: Token) -> list[Token]:
+    """The object a verb shares with the verb conjoined right after it: "Y" for
+    "attacked" in "X attacked and killed Y"."""
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children):
+        return []
+    doc = verb.doc
+    for cj in verb.children:
+        if cj.dep_ == "conj" and cj.pos_ == "VERB" and cj.i > verb.i and \
+                all(t.dep_ in ("cc", "punct", "advmod") for t in doc[verb.i + 1:cj.i]) and \
+                not any(c.dep_ in ("nsubj", "nsubjpass") for c in cj.children):
+            return [c for c in cj.children if c.dep_ == "dobj"]
+    return []
 
 
 _OBJECT_PREPS = ("to", "on", "against")
@@ -579,6 +767,23 @@ def _clause_targets(verb: Token, actors: list[str], args: _Args) -> list[str]:
     return [k for k in dict.fromkeys(out) if k not in actors]
 
 
+# Verbs whose object happened: a nominal event they govern is still an event.
+_FACTIVE = frozenset({"condemn", "denounce", "criticize", "criticise", "slam", "decry",
+                      "deplore", "mourn", "protest", "investigate"})
+_DIE = frozenset({"die", "perish"})
+_ADJUNCT_PREPS = frozenset({"after", "before", "since", "following", "amid", "despite",
+                            "until"})
+
+
+def _undergoer(noun: Token, entry: Entry | None) -> Token | None:
+    """The possessor that suffers a nominal event ("Khashoggi's murder"), for nouns so
+    flagged when no "of" phrase names the victim ("Israel's killing of X")."""
+    if entry is None or "undergoer" not in entry.flags or \
+            any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+        return None
+    return next((c for c in noun.children if c.dep_ == "poss"), None)
+
+
 def _governing_verb(noun: Token) -> Token | None:
     head = noun.head
     if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
@@ -594,15 +799,22 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
     targets: list[str] = []
     pron = False
     between: list[str] = []
+    undergoer = _undergoer(tok, entry)
     for c in tok.children:
-        if c.dep_ in ("poss", "compound", "amod", "nmod") and res.keys_of(c):
+        if c.dep_ == "compound" and entry.type == "ASSAULT" and c.text in gazetteer().capitals:
+            continue  # "a Beirut strike": a strike in Beirut, not by Lebanon
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and (
+                res.keys_of(c) or c.i == getattr(undergoer, "i", None)):
             ks, p = args.keys(c)
-            actors.extend(ks)
+            if c.i == getattr(undergoer, "i", None):
+                targets.extend(ks)  # "Khashoggi's murder": the possessor is the victim
+            else:
+                actors.extend(ks)
             pron |= p
         elif c.dep_ == "prep" and (c.lower_ == "by" or
-                                   c.lower_ == "of" and "of" not in entry.preps):
-            # "the deployment of NATO battlegroups": unless "of" names the target
-            # ("the invasion of Ukraine"), it names who acts
+                                   c.lower_ in ("of", "from") and c.lower_ not in entry.preps):
+            # "the deployment of NATO battlegroups", "attacks from Hamas": unless "of"
+            # names the target ("the invasion of Ukraine"), it names who acts
             for o in c.children:
                 if o.dep_ == "pobj":
                     actors.extend(args.keys(o)[0])
@@ -612,14 +824,27 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
                     between.extend(args.keys(o)[0])
     verb = light.get(tok.i)
     gov = _governing_verb(tok)
+    if gov is not None and tok.head.lower_ in _ADJUNCT_PREPS:
+        gov = None  # "vowed revenge after Israel's assassination of X": a time, no argument
     if verb is not None:
         a, _, p = args.subject(verb)
         actors = actors or a
         pron |= p
-        targets.extend(args.prep_objects(verb, LEXICON_LIGHT_PREPS.get(_lemma(verb), ())))
-    elif gov is not None and _match_verb(gov) is not None:
-        return None  # "calling for sanctions": the verb is the event
+        targets.extend(args.prep_objects(verb, LEXICON_LIGHT_PREPS.get(_light_lemma(verb) or "",
+                                                                       ())))
+    elif gov is not None and _match_verb(gov) is not None and \
+            not (actors and gov.lemma_.lower() in _FACTIVE):
+        # "calling for sanctions": the verb is the event; but what is condemned was done
+        # ("condemned Israel's killing of the journalist")
+        return None
     targets.extend(args.prep_objects(tok, entry.preps))
+    if gov is not None and (gov.lemma_.lower() in _DIE and tok.head.lower_ in ("in", "during")
+                            or gov.lemma_ in ("come", "be") and tok.head.lower_ == "under"):
+        # "three soldiers died in a Russian drone strike", "Kharkiv came under attack":
+        # who died, or came under it, is its target
+        for c in gov.children:
+            if c.dep_ == "nsubj":
+                targets.extend(args.keys(c)[0])
     if tok.dep_ == "compound":
         targets.extend(args.prep_objects(tok.head, entry.preps))
     symmetric = "sym" in entry.flags
@@ -637,7 +862,7 @@ def _noun_event(tok: Token, entry: Entry, args: _Args, light: dict[int, Token]) 
               place, symmetric=symmetric, bare_noun=verb is None)
     anchor = verb if verb is not None else tok
     if verb is not None:
-        d.mode = _mode(verb, actors, args)
+        d.mode = _mode(verb, actors, args, targets)
     elif gov is not None and gov.lemma_ in _FUTURE_HEADS | _HYPO_HEADS:
         d.mode = "hypothetical"
     if any(c.lower_ in _HYPO_MODIFIERS and c.dep_ == "amod" for c in tok.children) \
@@ -659,13 +884,30 @@ def _light_objects(doc: Doc) -> dict[int, Token]:
     """Event nouns governed by a light verb ("imposed sanctions"): noun index -> verb."""
     out: dict[int, Token] = {}
     for tok in doc:
+        if tok.lemma_ == "be":
+            # "the RSF was responsible for the killing of civilians": the subject did it
+            for a in tok.children:
+                if a.dep_ == "acomp" and a.lower_ == "responsible":
+                    for p in a.children:
+                        if p.dep_ == "prep" and p.lower_ == "for":
+                            for o in p.children:
+                                if o.dep_ == "pobj" and _noun_entry(o):
+                                    out[o.i] = tok
+            continue
         if tok.pos_ != "VERB" or _match_verb(tok) is not None:
             continue
-        if _lemma(tok) not in LEXICON_LIGHT_PREPS:
+        light = _light_lemma(tok)
+        if light is None:
             continue
-        for c in tok.children:
-            if c.dep_ not in ("dobj", "nsubjpass"):
-                continue
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        if " " in light:
+            # "claimed responsibility for the attack", "took responsibility for it"
+            holder = _second_word(tok, light.split()[1])
+            if holder is not None and holder.dep_ == "dobj":
+                objects = [o for h in (holder, tok) for p in h.children
+                           if p.dep_ == "prep" and p.lower_ == "for"
+                           for o in p.children if o.dep_ == "pobj"]
+        for c in objects:
             # "announces sanctions package": the event noun may be the object's modifier
             for noun in [c, *(m for m in c.children if m.dep_ == "compound")]:
                 if _noun_entry(noun):
@@ -681,20 +923,69 @@ def extract(doc: Doc, res: Resolved) -> list[Draft]:
     """Event drafts of one article, in document order."""
     args = _Args(doc, res)
     light = _light_objects(doc)
-    drafts: list[Draft] = []
+    verbs: list[Draft] = []
+    nouns: list[Draft] = []
     for tok in doc:
-        d = None
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
             entry = _match_verb(tok) if tok.pos_ == "VERB" else None
-            if entry is not None:
-                d = _verb_event(tok, entry, args)
+            if entry is not None and (d := _verb_event(tok, entry, args)) is not None:
+                verbs.append(d)
         elif tok.pos_ in ("NOUN", "PROPN"):
             noun = _noun_entry(tok)
-            if noun is not None:
-                d = _noun_event(tok, noun, args, light)
-        if d is not None:
-            drafts.append(d)
-    return drafts
+            if noun is not None and (d := _noun_event(tok, noun, args, light)) is not None:
+                nouns.append(d)
+    drop = _echoes(verbs, nouns)
+    drafts = [d for d in verbs + nouns if id(d) not in drop]
+    return sorted(drafts, key=lambda d: d.trigger[-1].i)
+
+
+def _linked(noun: Token, verb: Token) -> bool:
+    """The noun is the verb's subject, object or instrument ("an Israeli strike killed",
+    "killed by a Russian missile strike"), or the verb tells of it ("the attack, which
+    killed ...")."""
+    if verb.head.i == noun.i and verb.dep_ in ("relcl", "acl"):
+        return True
+    node = noun
+    for _ in range(3):
+        if node.head.i == node.i:
+            return False
+        node = node.head
+        if node.i == verb.i:
+            return True
+        if node.pos_ not in ("ADP",):
+            return False
+    return False
+
+
+def _echoes(verbs: list[Draft], nouns: list[Draft]) -> set[int]:
+    """Drafts that tell the same act as a linked one, less fully: "an Israeli strike
+    killed the commander" is one assault on the commander, not also one on nobody; "the
+    attack on Israel killed 1,200 people" one on Israel."""
+    drop: set[int] = set()
+    for n in nouns:
+        if len(n.trigger) != 1:
+            continue  # governed by a light verb: its own clause
+        for v in verbs:
+            if v.type != n.type or not set(v.actors) & set(n.actors) or \
+                    not _linked(n.trigger[0], v.trigger[0]):
+                continue
+            if v.targets and not n.targets:
+                drop.add(id(n))
+            elif n.targets and not v.targets:
+                drop.add(id(v))
+    for v in verbs:
+        # "shelled Armenian villages, killing two civilians", "were killed when troops
+        # opened fire": one act, told by two verbs
+        head = v.trigger[0]
+        for w in verbs:
+            t = w.trigger[0]
+            if w is v or w.type != v.type or v.targets or not w.targets or \
+                    not set(v.actors) & set(w.actors):
+                continue
+            if (head.dep_ in ("advcl", "conj") and head.head.i == t.i) or \
+                    (t.dep_ in ("advcl", "conj") and t.head.i == head.i):
+                drop.add(id(v))
+    return drop
 
 
 def _present(verb: Token) -> bool:

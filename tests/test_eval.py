@@ -16,8 +16,8 @@ FLOORS = {
     "role": 0.92,
     "memberOf": 0.90,
     "locatedIn": 0.80,
-    "event pairs": 0.62,
-    "typed events": 0.54,
+    "event pairs": 0.635,
+    "typed events": 0.555,
 }
 
 
@@ -36,7 +36,9 @@ def test_scores_stay_above_their_floor(report, measure):
 
 
 def test_date_accuracy(report):
-    assert report["date accuracy"]["accuracy"] >= 0.86
+    # 55 of 65 matched events; the two last matched (assets frozen by Obama) have no
+    # time in their sentence, so the ratio fell from 55/63 while no date got worse
+    assert report["date accuracy"]["accuracy"] >= 0.84
 
 
 def test_show_errors_names_articles_and_misses(report):
