@@ -198,43 +198,39 @@ class _Args:
             if t.pos_ in ("NOUN", "PROPN") and depth < 1:
                 # "four officials, including X and Y": the group's named members (also
                 # besides the group's country: "Russian officials, including Rogozin")
-                for c in t.children:
-                    if c.dep_ == "prep" and c.lower_ in ("including", "like"):
-                        for o in c.children:
-                            # named members ("including contributions to X": not X)
-                            if o.dep_ == "pobj" and self.res.keys_of(o):
-                                ks, _ = self.keys(o, types, depth + 1)
-                                out.extend(ks)
-                                found |= bool(ks)
+                # (named members: "including contributions to X" is not X)
+                ks = self._named_by(t, ("including", "like"), types, depth, named_only=True)
+                out.extend(ks)
+                found |= bool(ks)
             if not found and t.lemma_.lower() in _GROUP_MEMBERS and depth < 1:
                 # "militants from the Pakistani Taliban", "delegates from the Tigray forces"
-                for c in t.children:
-                    if c.dep_ == "prep" and c.lower_ == "from":
-                        for o in c.children:
-                            if o.dep_ == "pobj":
-                                ks, _ = self.keys(o, types, depth + 1)
-                                out.extend(ks)
-                                found |= bool(ks)
+                ks = self._named_by(t, ("from",), types, depth)
+                out.extend(ks)
+                found |= bool(ks)
             noun = _noun_entry(t) if t.pos_ == "NOUN" else None
             if not found and noun is not None and depth < 1:
                 # "an air strike by Israel", "the attack by Hamas": who carries it out
-                for c in t.children:
-                    if c.dep_ == "prep" and c.lower_ == "by":
-                        for o in c.children:
-                            if o.dep_ == "pobj":
-                                ks, _ = self.keys(o, types, depth + 1)
-                                out.extend(ks)
-                                found |= bool(ks)
+                ks = self._named_by(t, ("by",), types, depth)
+                out.extend(ks)
+                found |= bool(ks)
             if not found and t.pos_ in ("NOUN",) and depth < 1 and \
                     t.lemma_.lower() not in _NOT_OF and not (noun and "of" in noun.preps):
                 # ("the invasion of Ukraine": "of" names whom it is done to, not who acts)
-                for c in t.children:
-                    if c.dep_ == "prep" and c.lower_ == "of":
-                        for o in c.children:
-                            if o.dep_ == "pobj":
-                                ks, _ = self.keys(o, types, depth + 1)
-                                out.extend(ks)
+                out.extend(self._named_by(t, ("of",), types, depth))
         return list(dict.fromkeys(out)), via_pronoun
+
+    def _named_by(self, t: Token, preps: tuple[str, ...], types: tuple[str, ...], depth: int,
+                  named_only: bool = False) -> list[str]:
+        """The entities that the objects of the token's prepositions `preps` name
+        ("militants from X", "an air strike by X"); `named_only`: objects that are
+        mentions themselves."""
+        out: list[str] = []
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                for o in c.children:
+                    if o.dep_ == "pobj" and (not named_only or self.res.keys_of(o)):
+                        out.extend(self.keys(o, types, depth + 1)[0])
+        return out
 
     def antecedent(self, pron: Token, types: tuple[str, ...]) -> str | None:
         """The entity a pronoun stands for: the subject of a governing clause, else the
