@@ -81,14 +81,19 @@ class Cache:
         # The article's date is part of the key: events are dated relative to it.
         return self.dir / f"{article.id}-{article.date or 'undated'}.json"
 
-    def get(self, article: Article) -> Extraction | None:
+    def get(self, article: Article) -> tuple[Extraction, str] | None:
+        """The article's records and their JSON, if kept."""
         path = self.path(article)
         try:
-            x = from_json(path.read_text("utf-8"))
+            text = path.read_text("utf-8")
+            x = from_json(text)
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing, or damaged: extract again
-        # The same text may come from another file, or with other metadata: keep the new.
-        return dataclasses.replace(x, article=article) if x.article != article else x
+        if x.article != article:
+            # The same text may come from another file, or with other metadata: keep the new.
+            x = dataclasses.replace(x, article=article)
+            text = to_json(x)
+        return x, text
 
     def put(self, x: Extraction, text: str | None = None) -> None:
         """Keep an article's records (`text`: their JSON, when already made)."""

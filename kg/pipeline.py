@@ -244,9 +244,9 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
     extractions = RecordFile(cache_dir)
     distinct: dict[Entity, None] = {}
 
-    def keep(x: Extraction) -> str:
+    def keep(x: Extraction, text: str | None = None) -> str:
         distinct.update(dict.fromkeys(x.entities))
-        return extractions.append(x)  # its JSON
+        return extractions.append(x, text)  # its JSON
 
     todo = good
     cache = None
@@ -261,7 +261,7 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
             if hit is None:
                 todo.append(a)
             else:
-                keep(hit)
+                keep(*hit)
         if progress and extractions:
             progress(len(extractions))
         timings["cache"] += time.perf_counter() - t0
