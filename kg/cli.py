@@ -147,12 +147,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_view(args: argparse.Namespace) -> int:
     """Render a sub-graph of a build's network as an offline page."""
     from kg.exports import atomic_write
-    from kg.view import load_network, render
+    from kg.view import load_network, render, summarize
 
     try:
-        graph = load_network(Path(args.folder))
-        page = render(graph, focus=args.focus, depth=args.depth, since=args.since,
-                      types=set(args.types) if args.types else None, top=args.top)
+        graph = summarize(load_network(Path(args.folder)), since=args.since,
+                          types=set(args.types) if args.types else None)
+        page = render(graph, focus=args.focus, depth=args.depth, top=args.top)
     except ValueError as exc:
         _err(str(exc))
         return EXIT_ERROR

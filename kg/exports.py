@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import io
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
-    import networkx as nx
-
+    from kg.network import Node
     from kg.pipeline import BuildResult
+    from kg.view import Summary
 
 
 _UMASK = os.umask(0)
@@ -28,26 +28,39 @@ os.umask(_UMASK)
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[io.TextIOWrapper]:
-    """A text file written through a temporary file and renamed into place when the
-    block ends without an error."""
+def atomic_binary(path: Path, *, sync: bool = True) -> Iterator[BinaryIO]:
+    """A file written through a temporary file and renamed into place when the block
+    ends without an error; synced to disk first unless `sync` is false (then the
+    caller syncs, once for many files)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with os.fdopen(fd, "wb") as f:
             yield f
-            f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def atomic_write(path: Path, write: Callable[[io.TextIOBase], object]) -> None:
+@contextlib.contextmanager
+def atomic_file(path: Path, *, sync: bool = True) -> Iterator[io.TextIOWrapper]:
+    """The same, for UTF-8 text with newlines as they are."""
+    with atomic_binary(path, sync=sync) as raw:
+        f = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        yield f
+        f.flush()
+        f.detach()  # the binary file is closed by atomic_binary
+
+
+def atomic_write(path: Path, write: Callable[[io.TextIOBase], object], *,
+                 sync: bool = True) -> None:
     """Write a text file through a temporary file and an atomic rename."""
-    with atomic_file(path) as f:
+    with atomic_file(path, sync=sync) as f:
         write(f)
 
 
@@ -70,19 +83,44 @@ def write_rdf(result: BuildResult, out: Path) -> list[Path]:
     per article), streamed from the records (see `kg.rdf_files`)."""
     from kg import rdf_files
 
-    written, result.union_size = rdf_files.write(result.article_graphs(), out)
+    with _timed(result, "rdf files"):
+        written, result.union_size = rdf_files.write(result.article_graphs(), out)
     return written
 
 
-def write_tables(result: BuildResult, out: Path) -> list[Path]:
-    """entities.csv, and events.csv and relations.csv in one pass over the records."""
+def write_tables_and_network(result: BuildResult, out: Path, *,
+                             html: bool = True) -> list[Path]:
+    """entities.csv; then, in one pass over the records, events.csv, relations.csv,
+    graph.graphml and graph.gexf (every edge), and the summary the viewer draws; then
+    graph.html. Only the entities and the summary stay in memory."""
+    from kg import view
+
+    summary = view.Summary() if html else None
+    with _timed(result, "tables + network files"):
+        paths, nodes = _write_records(result, out, summary)
+    if summary is not None:
+        with _timed(result, "viewer"):
+            page = view.render(summary.graph(nodes, articles=len(result.extractions)),
+                               top=view.DEFAULT_TOP)
+            atomic_write(out / "graph.html", lambda f: f.write(page))
+        paths.append(out / "graph.html")
+    return paths
+
+
+def _write_records(result: BuildResult, out: Path,
+                   summary: Summary | None) -> tuple[list[Path], list[Node]]:
+    from kg.network import NodeCounts, article_edges
+    from kg.network_files import NetworkFiles
+
     paths = [out / "entities.csv", out / "events.csv", out / "relations.csv"]
     with atomic_file(paths[0]) as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["key", "label", "type", "aliases", "wikidata"])
         for e in result.entities.values():
             w.writerow([e.key, e.label, e.type, "; ".join(e.aliases), e.wikidata or ""])
-    with atomic_file(paths[1]) as ev_file, atomic_file(paths[2]) as rel_file:
+    counts = NodeCounts()
+    with atomic_file(paths[1]) as ev_file, atomic_file(paths[2]) as rel_file, \
+            NetworkFiles(out) as network:
         events = csv.writer(ev_file, lineterminator="\n")
         events.writerow(["event", "type", "actors", "targets", "place", "date", "mode",
                          "confidence", "trigger", "article", "sentence"])
@@ -96,95 +134,38 @@ def write_tables(result: BuildResult, out: Path) -> list[Path]:
             for r in x.relations:
                 relations.writerow([r.subject, r.predicate, r.object, x.article.source,
                                     r.evidence])
-    return paths
+            counts.add(x)
+            for edge in article_edges(x):
+                network.add(edge)
+                if summary is not None:
+                    summary.add(edge)
+        nodes = list(counts.nodes(result.entities))
+        paths += network.finish(nodes, articles=len(result.extractions))
+    return paths, nodes
 
 
-def write_network(g: nx.MultiDiGraph, out: Path) -> list[Path]:
-    """GraphML and GEXF for Gephi, Cytoscape and friends: every edge, with its mode.
-    Both are written element by element with lxml's incremental writer, in the graph's
-    order (a build's network comes sorted: `kg.network`)."""
-    import networkx as nx
-
-    graphml, gexf = out / "graph.graphml", out / "graph.gexf"
-    atomic_dump(graphml, functools.partial(nx.write_graphml_lxml, g))
-    atomic_dump(gexf, functools.partial(_write_gexf, g))
-    return [graphml, gexf]
-
-
-GEXF = "http://www.gexf.net/1.2draft"  # as networkx and Gephi read it
-
-
-def _write_gexf(g: nx.MultiDiGraph, path: str) -> None:
-    """GEXF 1.2: labels as labels, every other field as an attribute (networkx's writer
-    builds the whole document in memory first, several times the size of the graph)."""
-    from lxml import etree
-
-    def tag(name: str) -> str:
-        # Unqualified: each element is written on its own, inside the root that makes
-        # GEXF the default namespace (qualified ones would each declare it again).
-        return name
-
-    def fields(items: Iterator[dict]) -> dict[str, str]:
-        kinds: dict[str, str] = {}
-        for d in items:
-            for k, v in d.items():
-                if k != "label":
-                    kinds.setdefault(k, "long" if isinstance(v, int) else
-                                     "double" if isinstance(v, float) else "string")
-        return dict(sorted(kinds.items()))
-
-    def declare(cls: str, kinds: dict[str, str]) -> etree._Element:
-        attrs = etree.Element(tag("attributes"), {"class": cls, "mode": "static"})
-        for n, (title, kind) in enumerate(kinds.items()):
-            etree.SubElement(attrs, tag("attribute"), id=str(n), title=title, type=kind)
-        return attrs
-
-    def element(name: str, attrs: dict[str, str], d: dict, kinds: dict[str, str]):
-        el = etree.Element(tag(name), attrs)
-        values = etree.SubElement(el, tag("attvalues"))
-        for n, key in enumerate(kinds):
-            if key in d:
-                etree.SubElement(values, tag("attvalue"), {"for": str(n), "value": str(d[key])})
-        return el
-
-    node_kinds = fields(d for _n, d in g.nodes(data=True))
-    edge_kinds = fields(d for _u, _v, d in g.edges(data=True))
-    with etree.xmlfile(path, encoding="utf-8") as xf:
-        xf.write_declaration()
-        with xf.element(f"{{{GEXF}}}gexf", nsmap={None: GEXF}, version="1.2"), \
-                xf.element(f"{{{GEXF}}}graph", defaultedgetype="directed", mode="static"):
-            xf.write(declare("node", node_kinds), pretty_print=True)
-            xf.write(declare("edge", edge_kinds), pretty_print=True)
-            with xf.element(f"{{{GEXF}}}nodes"):
-                for n, d in g.nodes(data=True):
-                    xf.write(element("node", {"id": n, "label": str(d.get("label", n))}, d,
-                                     node_kinds), pretty_print=True)
-            with xf.element(f"{{{GEXF}}}edges"):
-                for u, v, k, d in g.edges(keys=True, data=True):
-                    xf.write(element("edge", {"id": str(k), "source": u, "target": v,
-                                              "label": str(d.get("label", ""))}, d,
-                                     edge_kinds), pretty_print=True)
+@contextlib.contextmanager
+def _timed(result: BuildResult, stage: str) -> Iterator[None]:
+    """Adds the block's time to the build's timings."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        result.timings[stage] = result.timings.get(stage, 0.0) + time.perf_counter() - t0
 
 
 def write_all(result: BuildResult, out: Path | str, *, html: bool = True) -> list[Path]:
     """Every output of a build into `out`, as one set: all files are written into a
     staging folder first and moved into place only when every one of them is complete,
     so a build that fails or is killed leaves the previous outputs as they were."""
-    from kg import view
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".kg-staging-*"):  # left by a build that was killed
         shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out))
     try:
-        network = result.network(asserted_only=False)
-        written = (write_rdf(result, staging) + write_tables(result, staging)
-                   + write_network(network, staging))
-        if html:
-            page = view.render(network, top=view.DEFAULT_TOP)
-            atomic_write(staging / "graph.html", lambda f: f.write(page))
-            written.append(staging / "graph.html")
+        written = write_rdf(result, staging) + write_tables_and_network(result, staging,
+                                                                        html=html)
         for path in written:
             os.replace(path, out / path.name)
         return [out / p.name for p in written]

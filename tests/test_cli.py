@@ -145,14 +145,17 @@ def test_an_unwritable_output_is_a_message(tmp_path):
 
 def test_every_edge_of_the_dev_network_has_its_own_id(tmp_path):
     from kg.pipeline import build
-    from kg.view import network_data
+    from kg.view import network_data, summarize
 
     from .conftest import DEV
 
     result = build([DEV / "d05.txt", DEV / "d07.txt", DEV / "d09.txt"])
-    _, edges = network_data(result.network(asserted_only=False))
-    ids = [e["id"] for e in edges]
+    network = result.network(asserted_only=False)
+    ids = [k for _u, _v, k in network.edges(keys=True)]
     assert len(ids) == len(set(ids))
+    _, edges = network_data(summarize(network))
+    page_ids = [e["id"] for e in edges]
+    assert len(page_ids) == len(set(page_ids))
 
 
 def test_build_on_a_local_dask_cluster_writes_what_one_process_writes(tmp_path):

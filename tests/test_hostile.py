@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from kg import exports
 from kg.ingest import MAX_ARTICLE_CHARS, read, split_long
@@ -153,7 +154,6 @@ NASTY = st.text(alphabet=st.sampled_from(list("\"'\\<>&{}|^`\n\r\t\x00\x07\x1b\u
 @given(nasty=NASTY)
 def test_arbitrary_text_gives_valid_turtle_and_a_safe_page(tmp_path_factory, nasty):
     from kg.pipeline import build
-    from kg.view import render
 
     body = (f"Russia accused {nasty} of provocations on Monday. {nasty}, the Kremlin said, "
             f"met <b>MARK</b> President {nasty} Smith in Kiev. The US sanctioned \"{nasty}\".")
@@ -169,9 +169,10 @@ def test_arbitrary_text_gives_valid_turtle_and_a_safe_page(tmp_path_factory, nas
     for name, fmt in (("graph.ttl", ox.RdfFormat.TURTLE), ("graph.trig", ox.RdfFormat.TRIG),
                       ("graph.nq", ox.RdfFormat.N_QUADS)):
         list(ox.parse(path=str(out / name), format=fmt))  # raises on any syntax error
-    network = result.network(asserted_only=False)
-    exports.write_network(network, out)  # XML: raises on any character it cannot hold
-    page = render(network)
+    exports.write_tables_and_network(result, out)  # XML: raises on a character it can't hold
+    for name in ("graph.graphml", "graph.gexf"):
+        etree.parse(str(out / name))  # well-formed, whatever the text
+    page = (out / "graph.html").read_text("utf-8")
     assert "<b>MARK" not in page
     data = page.split('<script id="kg-data" type="application/json">', 1)[1]
     assert "</script" not in data.split("</script>", 1)[0]
@@ -239,7 +240,10 @@ def test_a_failure_while_writing_leaves_the_previous_outputs(seed_build, tmp_pat
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(exports, "write_network", broken)
+    from kg.network_files import NetworkFiles
+
+    # The disk fills up once the RDF files and the tables are written.
+    monkeypatch.setattr(NetworkFiles, "finish", broken)
     with pytest.raises(OSError):
         exports.write_all(result, out)
     assert _files(out) == before

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import rdf_files
-from kg.exports import write_rdf, write_tables
+from kg.exports import write_rdf, write_tables_and_network
 from kg.pipeline import build
 from kg.rdf_files import UnionSorter
 from kg.spill import RecordFile
@@ -69,7 +69,7 @@ def test_records_are_read_back_merged_in_input_order(dev_build):
 def test_tables_list_every_event_and_relation(dev_build, tmp_path):
     import csv
 
-    write_tables(dev_build, tmp_path)
+    write_tables_and_network(dev_build, tmp_path, html=False)
     with open(tmp_path / "events.csv", encoding="utf-8") as f:
         assert len(list(csv.reader(f))) - 1 == dev_build.extractions.events
     with open(tmp_path / "relations.csv", encoding="utf-8") as f:

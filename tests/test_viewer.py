@@ -316,8 +316,8 @@ def test_markup_in_articles_is_shown_as_text_and_never_runs(browser, tmp_path):
     html = (out / "graph.html").read_text("utf-8")
     data = json.loads(re.search(r'<script id="kg-data" type="application/json">(.*?)</script>',
                                 html, re.DOTALL).group(1))
-    hostile = [e for e in data["edges"]
-               if PAYLOADS[0] in e["evidence"] and PAYLOADS[1] in e["evidence"]]
+    hostile = [e for e in data["edges"] if any(
+        PAYLOADS[0] in f["evidence"] and PAYLOADS[1] in f["evidence"] for f in e["facts"])]
     assert hostile, "the test article should give an edge whose evidence holds the markup"
     for payload in PAYLOADS:  # only ever escaped inside the page's source
         assert payload not in html
@@ -361,8 +361,8 @@ def test_filters_and_neighbourhood_highlight(seed_build, browser):
         page.evaluate("(() => { const s = document.getElementById('since'); s.value = '2030';"
                       " s.dispatchEvent(new Event('input')); })()")
         assert page.evaluate("edges.get({filter: e => !e.hidden}).every("
-                             "e => edgeById.get(e.id).kind === 'relation' || "
-                             "!(edgeById.get(e.id).date || edgeById.get(e.id).article_date))")
+                             "e => edgeById.get(e.id).dates.some(([d]) => !d || d >= '2030'))")
+        assert page.evaluate("edges.get({filter: e => e.hidden}).length") > 0
         # Clicking an entity greys out everything but its neighbourhood.
         page.evaluate("highlight('alliance/nato')")
         grey = page.evaluate("nodes.get({filter: n => n.color === '#e2e8f0'}).map(n => n.id)")
