@@ -15,7 +15,7 @@ from kg import ingest
 from kg.config import DEFAULT_BASE
 from kg.entities import person_aliases
 from kg.records import Article, Entity, Extraction, Notice, Problem
-from kg.spill import RecordFile
+from kg.spill import LinesFile, RecordFile
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,6 +40,7 @@ class BuildResult:
     known: int = 0  # with a store: input articles it already held (left as they were)
     stored: ox.Store | None = None  # with a store: the on-disk store, read-only
     union_size: int | None = None  # distinct triples, once counted (by the RDF writer)
+    lines: LinesFile | None = None  # each article's triples, when already made (a store)
 
     @property
     def store(self) -> ox.Store:
@@ -65,10 +66,14 @@ class BuildResult:
         from kg.rdf import Minter, article_lines
 
         m = Minter(self.base)
-        ids = self.extractions.ids()
+        made = self.lines
+        ids = made.ids() if made is not None else self.extractions.ids()
         for i in sorted(range(len(ids)), key=ids.__getitem__):
-            x = self.extractions[i]
-            yield m.article(x.article.id), article_lines(m, x, self.entities)
+            if made is not None:
+                yield m.article(ids[i]), made.lines(i)
+            else:
+                x = self.extractions[i]
+                yield m.article(x.article.id), article_lines(m, x, self.entities)
 
     @property
     def graph(self) -> Graph:
@@ -157,8 +162,8 @@ def merge_plan(entities: Iterable[Entity]) -> tuple[dict[str, str], dict[str, En
 
 def remapped(x: Extraction, remap: dict[str, str]) -> Extraction:
     """An article's records with the merged entity keys."""
-    if not remap:
-        return x
+    if not remap or remap.keys().isdisjoint(_keys(x)):
+        return x  # most articles: the merge changes nothing in them
 
     def key(k: str) -> str:
         return remap.get(k, k)
@@ -181,6 +186,21 @@ def remapped(x: Extraction, remap: dict[str, str]) -> Extraction:
             e, actors=tuple(dict.fromkeys(map(key, e.actors))),
             targets=tuple(dict.fromkeys(map(key, e.targets))),
             place=key(e.place) if e.place else None) for e in x.events))
+
+
+def _keys(x: Extraction) -> Iterator[str]:
+    """Every entity key an article's records use."""
+    yield from (e.key for e in x.entities)
+    yield from (m.entity for m in x.mentions)
+    for r in x.relations:
+        yield r.subject
+        if r.predicate != "role":
+            yield r.object
+    for e in x.events:
+        yield from e.actors
+        yield from e.targets
+        if e.place:
+            yield e.place
 
 
 def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = DEFAULT_BASE,
@@ -291,7 +311,8 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
         snap = graph_store.add(extractions)
         timings["merge + rdf (store)"] += time.perf_counter() - t0
         return BuildResult(snap.extractions, snap.entities, problems, base, dict(timings),
-                           notices, added=snap.added, known=known, stored=snap.store)
+                           notices, added=snap.added, known=known, stored=snap.store,
+                           lines=snap.lines)
     t0 = time.perf_counter()
     remap, entities = merge_plan(distinct)
     extractions.view = functools.partial(remapped, remap=remap)

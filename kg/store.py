@@ -23,13 +23,14 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.records import Entity, Extraction
-from kg.spill import RecordFile
+from kg.spill import LinesFile, RecordFile
 
 FORMAT = "kg-store/1"
 # Quads per bulk load. Larger loads are no faster (1,000 articles: 16 s in loads of
@@ -47,6 +48,7 @@ class Snapshot:
     """The store's content after a build: every article's merged records and the RDF."""
 
     extractions: RecordFile  # every article's records, merged as they are read
+    lines: LinesFile  # every article's triples, in the same order
     entities: dict[str, Entity]
     store: ox.Store  # named graphs per article, their union as the default graph
     added: int  # new articles
@@ -173,32 +175,35 @@ class GraphStore:
         records.view = functools.partial(remapped, remap=remap)
         m = Minter(self.base)
         digests: dict[str, str] = {}
+        triples = LinesFile(self.folder)  # made once: the RDF files are written from them
         store: ox.Store | None = None  # the next generation, made at the first change
         stale: set[tuple] = set()
         rewritten = 0
         chunk: list[str] = []
-        # Article by article, a chunk at a time: the triples are never all in memory.
-        for n, x in enumerate(records, 1):
-            lines = article_lines(m, x, entities)
-            digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:32]
-            digests[x.article.id] = digest
-            if self.digests.get(x.article.id) != digest:
-                if store is None:
-                    store = self._next_generation()
-                g = m.article(x.article.id)
-                if x.article.id in self.digests:  # an old article whose graph changed
-                    rewritten += 1
-                    node = ox.NamedNode(g[1:-1])
-                    stale.update((q.subject, q.predicate, q.object)
-                                 for q in store.quads_for_pattern(None, None, None, node))
-                    store.remove_graph(node)
-                for line in lines:
-                    chunk.append(f"{line} {g} .\n")
-                    chunk.append(f"{line} .\n")  # the default graph: the union
-            if chunk and (len(chunk) >= _CHUNK or n == len(records)):
-                assert store is not None
-                store.bulk_load("".join(chunk).encode("utf-8"), ox.RdfFormat.N_QUADS)
-                chunk = []
+        with _Loader() as loader:
+            # Article by article, a chunk at a time: the triples are never all in memory.
+            for n, x in enumerate(records, 1):
+                lines = article_lines(m, x, entities)
+                digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:32]
+                digests[x.article.id] = digest
+                triples.append(x.article.id, lines)
+                if self.digests.get(x.article.id) != digest:
+                    if store is None:
+                        store = self._next_generation()
+                    g = m.article(x.article.id)
+                    if x.article.id in self.digests:  # an old article whose graph changed
+                        rewritten += 1
+                        node = ox.NamedNode(g[1:-1])
+                        stale.update((q.subject, q.predicate, q.object)
+                                     for q in store.quads_for_pattern(None, None, None, node))
+                        store.remove_graph(node)
+                    for line in lines:
+                        chunk.append(f"{line} {g} .\n")
+                        chunk.append(f"{line} .\n")  # the default graph: the union
+                if chunk and (len(chunk) >= _CHUNK or n == len(records)):
+                    assert store is not None
+                    loader.load(store, "".join(chunk).encode("utf-8"))
+                    chunk = []
         if store is not None:
             default = ox.DefaultGraph()
             for s, p, o in sorted(stale, key=str):
@@ -213,7 +218,7 @@ class GraphStore:
             del store  # closes the database before the switch
             self._commit(records, range(old, len(records)), digests)
         live = _live(self.folder)
-        return Snapshot(records, entities, ox.Store.read_only(str(live / "store")),
+        return Snapshot(records, triples, entities, ox.Store.read_only(str(live / "store")),
                         added=len(records) - old, rewritten=rewritten)
 
     def _next_generation(self) -> ox.Store:
@@ -232,7 +237,10 @@ class GraphStore:
         (self.folder / "records").mkdir(exist_ok=True)
         ids = records.ids()
         for i in new:
-            _atomic_text(self._record_path(ids[i]), records.json(i))
+            _atomic_text(self._record_path(ids[i]), records.json(i), sync=False)
+        # One sync for all of them, before the manifest that lists them goes live: a
+        # thousand fsyncs, one per file, took a second.
+        os.sync()
         manifest = {"format": FORMAT, "base": self.base, "generation": gen.name,
                     "articles": [[k, digests[k]] for k in digests]}
         _atomic_text(gen / "manifest.json", json.dumps(manifest, indent=0) + "\n")
@@ -242,10 +250,40 @@ class GraphStore:
             shutil.rmtree(self.folder / live, ignore_errors=True)
 
 
-def _atomic_text(path: Path, text: str) -> None:
+class _Loader:
+    """Bulk loads on a thread of their own, one at a time, so that the next chunk is
+    made while the last one loads (Oxigraph lets go of the GIL while it loads). At most
+    two chunks are in memory."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-store-load")
+        self._pending: Future[None] | None = None
+
+    def load(self, store: ox.Store, data: bytes) -> None:
+        self.wait()
+        self._pending = self._pool.submit(store.bulk_load, data, ox.RdfFormat.N_QUADS)
+
+    def wait(self) -> None:
+        """Until the last load is done; its error, if it failed."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def __enter__(self) -> _Loader:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        try:
+            if kind is None:
+                self.wait()
+        finally:
+            self._pool.shutdown()  # waits for a load under way
+
+
+def _atomic_text(path: Path, text: str, *, sync: bool = True) -> None:
     from kg.exports import atomic_write
 
-    atomic_write(path, lambda f: f.write(text))
+    atomic_write(path, lambda f: f.write(text), sync=sync)
 
 
 def _lock(path: Path) -> int:

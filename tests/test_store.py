@@ -121,11 +121,11 @@ def test_a_killed_build_leaves_the_store_as_it_was(tmp_path):
         import time
         import kg.store
         real = kg.store._atomic_text
-        def slow(path, text):
+        def slow(path, text, **options):
             if path.name == "CURRENT":
                 print("switching", flush=True)
                 time.sleep(600)
-            real(path, text)
+            real(path, text, **options)
         kg.store._atomic_text = slow
         from kg.pipeline import build
         build([{str(DEV_TEXTS[0])!r}], store={str(store)!r})
