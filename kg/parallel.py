@@ -10,6 +10,7 @@ input order, so the build is deterministic.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -25,6 +26,21 @@ _NLP: Language | None = None
 # What parses and extracts for a build: `run`, `run_here`, or kg.distributed's Dask runner.
 # Called with the articles and keywords model, processes, batch_size; yields batches.
 Runner = Callable[..., Iterable[list[Extraction | Problem]]]
+
+
+# Starting a worker (spaCy and the model loaded anew) costs about as much as parsing
+# a dozen articles: two workers beat one from about 20 articles on (benchmarks/bench.py).
+ARTICLES_PER_WORKER = 12
+
+
+def default_processes(articles: int) -> int:
+    """Worker processes for a build of this many articles: one per usable core, but
+    no more than one per dozen articles (1 means parsing in this process)."""
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may run on
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, articles // ARTICLES_PER_WORKER))
 
 
 def _init(model: str | None) -> None:

@@ -286,7 +286,7 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
             progress(len(extractions))
         timings["cache"] += time.perf_counter() - t0
     if n_process is None:
-        n_process = 2 if len(todo) >= 200 else 1
+        n_process = parallel.default_processes(len(todo))
     t0 = time.perf_counter()
     if todo:
         if runner is None:

@@ -187,3 +187,20 @@ def test_a_failed_push_is_a_message_and_the_outputs_stay(tmp_path):
     assert r.returncode == 2
     assert "connection refused" in r.stderr and "Traceback" not in r.stderr
     assert (tmp_path / "o" / "graph.ttl").stat().st_size > 10_000
+
+
+def test_processes_must_be_one_or_more(tmp_path):
+    r = run("build", str(SEEDS), "--out", str(tmp_path / "o"), "--processes", "0")
+    assert r.returncode == 2 and "--processes: must be 1 or more" in r.stderr
+    assert not (tmp_path / "o" / "graph.ttl").exists()
+
+
+def test_default_workers_follow_cores_and_corpus_size(monkeypatch):
+    import os
+
+    from kg.parallel import default_processes
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    # A build of a few articles parses in the main process: starting a worker costs more.
+    assert [default_processes(n) for n in (1, 11, 12, 30, 47, 48, 10_000)] == \
+        [1, 1, 1, 2, 3, 4, 4]
