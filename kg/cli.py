@@ -28,7 +28,18 @@ def _at_least_one(value: str) -> int:
     return n
 
 
+def _tell(item: object) -> None:
+    """An input skipped, or used with a remark, on stderr."""
+    from kg.records import Notice, Problem
+
+    if isinstance(item, Problem):
+        print(f"kg: skipped {item.source}: {item.reason}", file=sys.stderr)
+    elif isinstance(item, Notice):
+        print(f"kg: note: {item.source}: {item.message}", file=sys.stderr)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    import itertools
     import time
 
     from tqdm import tqdm
@@ -37,7 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.exports import write_all
     from kg.nlp import ModelNotFound
     from kg.pipeline import build
-    from kg.records import Article, Notice, Problem
+    from kg.records import Article, Problem
     from kg.store import StoreError
 
     started = time.perf_counter()
@@ -50,19 +61,31 @@ def cmd_build(args: argparse.Namespace) -> int:
     except OSError as exc:
         _err(f"cannot write to {out}: {exc.strerror or exc}")
         return EXIT_ERROR
-    items = list(ingest.read(args.paths, exclude=[out]))
-    articles = [a for a in items if isinstance(a, Article)]
-    problems = [p for p in items if isinstance(p, Problem)]
+    # The articles stream into the build; the problems before the first one are told
+    # at once, and no article at all is an error before anything is loaded.
+    items = ingest.read(args.paths, exclude=[out])
+    problems: list[Problem] = []
+    first = None
     for item in items:
+        if isinstance(item, Article):
+            first = item
+            break
+        _tell(item)
         if isinstance(item, Problem):
-            print(f"kg: skipped {item.source}: {item.reason}", file=sys.stderr)
-        elif isinstance(item, Notice):
-            print(f"kg: note: {item.source}: {item.message}", file=sys.stderr)
-    if not articles:
+            problems.append(item)
+    if first is None:
         _err("no usable article in " + ", ".join(map(str, args.paths)))
         return EXIT_ERROR
-    bar = tqdm(total=len(articles), unit="article", disable=None if len(articles) >= 20 else True,
-               file=sys.stderr)
+    total = ingest.count(args.paths, exclude=[out])
+    bar = tqdm(total=total, unit="article", disable=None if total >= 20 else True,
+               file=sys.stderr, initial=len(problems))
+
+    def advance(n: int) -> None:
+        bar.update(n)
+        if bar.total is not None and bar.n > bar.total:  # long texts read in parts
+            bar.total = bar.n
+            bar.refresh()
+
     runner = None
     expected: tuple[type[Exception], ...] = (StoreError, ModelNotFound, ValueError, OSError)
     if args.engine == "dask":
@@ -73,18 +96,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         expected += (EngineError,)
     try:
         cache = Path(args.store or args.out)
-        result = build([], model=args.model, base=args.base, articles=articles,
-                       n_process=args.processes, progress=bar.update,
-                       cache_dir=None if args.no_cache else cache, store=args.store,
-                       runner=runner)
+        result = build([], model=args.model, base=args.base,
+                       articles=itertools.chain([first], items), n_process=args.processes,
+                       progress=advance, cache_dir=None if args.no_cache else cache,
+                       store=args.store, runner=runner)
     except expected as exc:  # a bad model, store, base, engine...: a message, not a trace
         _err(str(exc))
         return EXIT_ERROR
     finally:
         bar.close()
+    for told in (*result.problems, *result.notices):
+        _tell(told)
     result.problems[:0] = problems
-    for p in result.problems[len(problems):]:
-        print(f"kg: skipped {p.source}: {p.reason}", file=sys.stderr)
     if not result.extractions:
         _err("no article could be extracted; the previous outputs are left as they were")
         return EXIT_ERROR

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -33,14 +34,18 @@ Runner = Callable[..., Iterable[list[Extraction | Problem]]]
 ARTICLES_PER_WORKER = 12
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_processes(articles: int) -> int:
     """Worker processes for a build of this many articles: one per usable core, but
     no more than one per dozen articles (1 means parsing in this process)."""
-    try:
-        cores = len(os.sched_getaffinity(0))  # the cores this process may run on
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, articles // ARTICLES_PER_WORKER))
+    return max(1, min(cores(), articles // ARTICLES_PER_WORKER))
 
 
 def _init(model: str | None) -> None:
@@ -87,7 +92,19 @@ def run(articles: Iterable[Article], *, model: str | None, processes: int,
     # need no `if __name__ == "__main__"` guard there (spawn would re-run them).
     with ProcessPoolExecutor(processes, mp_context=mp.get_context(), initializer=_init,
                              initargs=(model,)) as pool:
-        yield from pool.map(_work, _batches(articles, batch_size))
+        # A few batches queued per worker, not all of them (as Executor.map would):
+        # the articles are read as the workers need them, not held for the whole input.
+        pending: deque[Future[list[Extraction | Problem]]] = deque()
+        try:
+            for batch in _batches(articles, batch_size):
+                pending.append(pool.submit(_work, batch))
+                if len(pending) >= 2 * processes:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:  # the build stopped early: queued work is dropped
+                future.cancel()
 
 
 def run_here(articles: Iterable[Article], *, model: str | None, processes: int = 1,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -206,13 +207,15 @@ def _keys(x: Extraction) -> Iterator[str]:
 def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = DEFAULT_BASE,
           n_process: int | None = None, batch_size: int = 16,
           progress: Callable[[int], None] | None = None,
-          articles: Iterable[Article] | None = None,
+          articles: Iterable[Article | Problem | Notice] | None = None,
           cache_dir: Path | None = None, store: Path | str | None = None,
           runner: Runner | None = None) -> BuildResult:
     """Build the knowledge graph of the articles in `paths` (files or folders).
 
-    With `cache_dir`, each article's records are kept there as they are made, and
-    articles already extracted by the same code and model are not parsed again.
+    The articles are read as the build goes (from `paths`, or from `articles`: records
+    of `kg.ingest`), never all held. With `cache_dir`, each article's records are kept
+    there as they are made, and articles already extracted by the same code and model
+    are not parsed again.
     With `store`, the articles are added to a persistent store (see `kg.store`), and
     the result holds everything in it. `runner` parses and extracts elsewhere (the Dask
     engine of `kg.distributed`); by default worker processes on this machine do."""
@@ -231,7 +234,7 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
 
 def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_process: int | None,
            batch_size: int, progress: Callable[[int], None] | None,
-           articles: Iterable[Article] | None, cache_dir: Path | None,
+           articles: Iterable[Article | Problem | Notice] | None, cache_dir: Path | None,
            graph_store: GraphStore | None = None,
            runner: Runner | None = None) -> BuildResult:
     from kg import nlp as nlp_stage
@@ -239,72 +242,71 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
 
     rdf.Minter(base)  # a bad --base fails now, not after the parsing
     timings: dict[str, float] = defaultdict(float)
-    t0 = time.perf_counter()
     problems: list[Problem] = []
     notices: list[Notice] = []
-    good: list[Article] = []
-    for item in (articles if articles is not None else ingest.read(paths)):
-        if isinstance(item, Article):
-            good.append(item)
-        elif isinstance(item, Problem):
-            problems.append(item)
-        else:
-            notices.append(item)
-    timings["ingest"] += time.perf_counter() - t0
-    known = 0
-    if graph_store is not None:
-        fresh = [a for a in good if a.id not in graph_store]
-        known = len(good) - len(fresh)
-        if progress and known:
-            progress(known)
-        good = fresh
-
-    # The records go to a file as they come, and only each distinct entity stays in
-    # memory (for the merge): a build's memory does not grow with the corpus.
+    # The articles stream through: each is read, looked up in the store and the cache,
+    # and parsed, one batch at a time. The records go to a file as they come, and only
+    # an id per article and each distinct entity (for the merge) stay in memory, so a
+    # build's memory does not grow with the corpus.
+    position: dict[str, int] = {}  # article id: its place in the input
     extractions = RecordFile(cache_dir)
     distinct: dict[Entity, None] = {}
+    known = 0
+    cache = None
+    if cache_dir is not None:
+        from kg.cache import Cache
+
+        cache = Cache(cache_dir, model or nlp_stage.default_model())
 
     def keep(x: Extraction, text: str | None = None) -> str:
         distinct.update(dict.fromkeys(x.entities))
         return extractions.append(x, text)  # its JSON
 
-    todo = good
-    cache = None
-    if cache_dir is not None:
-        from kg.cache import Cache
-
-        t0 = time.perf_counter()
-        cache = Cache(cache_dir, model or nlp_stage.default_model())
-        todo = []
-        for a in good:
-            hit = cache.get(a)
-            if hit is None:
-                todo.append(a)
-            else:
+    def to_parse() -> Iterator[Article]:
+        """The input articles that neither the store nor the cache holds."""
+        nonlocal known
+        for item in (articles if articles is not None else ingest.read(paths)):
+            if isinstance(item, Notice):
+                notices.append(item)
+                continue
+            if isinstance(item, Problem):
+                problems.append(item)
+            elif graph_store is not None and item.id in graph_store:
+                position[item.id] = len(position)
+                known += 1
+            elif cache is not None and (hit := cache.get(item)) is not None:
+                position[item.id] = len(position)
                 keep(*hit)
-        if progress and extractions:
-            progress(len(extractions))
-        timings["cache"] += time.perf_counter() - t0
-    if n_process is None:
-        n_process = parallel.default_processes(len(todo))
-    t0 = time.perf_counter()
-    if todo:
-        if runner is None:
-            runner = parallel.run if n_process > 1 else parallel.run_here
-        for batch in runner(todo, model=model, processes=n_process, batch_size=batch_size):
-            for record in batch:
-                if isinstance(record, Problem):
-                    problems.append(record)
-                    continue
-                text = keep(record)
-                if cache is not None:
-                    cache.put(record, text)
+            else:
+                position[item.id] = len(position)
+                yield item
+                continue
             if progress:
-                progress(len(batch))
-    timings["parse + extract"] += time.perf_counter() - t0
+                progress(1)
+
+    t0 = time.perf_counter()
+    todo = to_parse()
+    # The first articles to parse tell whether there is any (no model is loaded for
+    # none) and how many workers are worth starting (all cores for a large input).
+    head = list(itertools.islice(todo, parallel.ARTICLES_PER_WORKER * parallel.cores()))
+    if n_process is None:
+        n_process = parallel.default_processes(len(head))
+    if runner is None:
+        runner = parallel.run if n_process > 1 else parallel.run_here
+    for batch in (runner(itertools.chain(head, todo), model=model, processes=n_process,
+                         batch_size=batch_size) if head else ()):
+        for record in batch:
+            if isinstance(record, Problem):
+                problems.append(record)
+                continue
+            text = keep(record)
+            if cache is not None:
+                cache.put(record, text)
+        if progress:
+            progress(len(batch))
+    timings["read, parse, extract"] += time.perf_counter() - t0
     # Input order, whatever came from the cache: the build is deterministic.
-    order = {a.id: n for n, a in enumerate(good)}
-    extractions.order(order.__getitem__)
+    extractions.order(position.__getitem__)
 
     if graph_store is not None:
         t0 = time.perf_counter()

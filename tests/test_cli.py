@@ -204,3 +204,24 @@ def test_default_workers_follow_cores_and_corpus_size(monkeypatch):
     # A build of a few articles parses in the main process: starting a worker costs more.
     assert [default_processes(n) for n in (1, 11, 12, 30, 47, 48, 10_000)] == \
         [1, 1, 1, 2, 3, 4, 4]
+
+
+def test_no_usable_article_is_an_error_naming_each_input(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("")
+    (tmp_path / "in" / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)
+    r = run("build", str(tmp_path / "in"), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "no usable article" in r.stderr
+    assert "empty.txt" in r.stderr and "blob.txt: binary file" in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "o" / "graph.ttl").exists()
+
+
+def test_problems_after_the_first_article_are_told_and_counted(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Russia accused Ukraine of shelling on Monday.")
+    (tmp_path / "in" / "b.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "in" / "c.txt").write_text("France met Germany in Paris on Tuesday.")
+    r = run("build", str(tmp_path / "in"), "--out", str(tmp_path / "o"), "--no-html")
+    assert r.returncode == 1, r.stderr
+    assert "kg: skipped" in r.stderr and "b.txt: binary file" in r.stderr
+    assert r.stdout.startswith("2 articles,") and "; 1 skipped" in r.stdout

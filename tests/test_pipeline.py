@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 import pyoxigraph as ox
+import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -158,3 +159,41 @@ def test_hard_wrapped_lines_stay_one_sentence():
     assert ("person/sergei-lavrov", "officialOf", "country/rus") in {
         (r.subject, r.predicate, r.object) for r in x.relations}
     assert any(e.type == "ACCUSE" and e.targets == ("country/usa",) for e in x.events)
+
+
+def _short_articles(n: int, consumed: list[int]):
+    """n distinct one-sentence articles, counting in `consumed` how many were read."""
+    from kg.ingest import article_id
+    from kg.records import Article
+
+    countries = ["Russia", "China", "France", "India", "Brazil", "Japan", "Kenya", "Chile"]
+    for i in range(n):
+        a, b = countries[i % 8], countries[(i // 8 + 1 + i) % 8]
+        text = f"{a} accused {b} of spying on Monday. This is report {i}."
+        consumed[0] += 1
+        yield Article(article_id(text), f"report-{i}.txt", text)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_articles_are_read_as_the_build_goes_not_all_first(monkeypatch, processes):
+    """The first records arrive while most of the input is still unread: a corpus is
+    never held whole (here 300 articles; 2 cores assumed for the look-ahead)."""
+    from kg import parallel
+    from kg.pipeline import build
+
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    consumed = [0]
+    at_first_batch: list[int] = []
+
+    def progress(n: int) -> None:
+        if not at_first_batch:
+            at_first_batch.append(consumed[0])
+
+    result = build([], articles=_short_articles(300, consumed), n_process=processes,
+                   progress=progress)
+    assert consumed[0] == 300 and len(result.extractions) == 300
+    # Read ahead: 24 articles to choose the workers, and a few batches of 16 per worker.
+    assert at_first_batch[0] <= 24 + 16 * (2 * processes + 1)
+    # Input order, whatever order the workers finish in.
+    assert [x.article.source for x in result.extractions] == [f"report-{i}.txt"
+                                                             for i in range(300)]
