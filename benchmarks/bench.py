@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,19 +37,18 @@ from kg import ingest  # noqa: E402
 from kg.records import Article  # noqa: E402
 
 
-def corpus(n: int) -> list[Article]:
+def corpus(n: int) -> Iterator[Article]:
+    """The articles one by one, made as they are read: neither pass holds the corpus."""
     sources = sorted((ROOT / "tests" / "fixtures" / "dev").glob("*.txt"))
     base = [a for p in sources for a in ingest.read_file(p) if isinstance(a, Article)]
-    out = []
     for i in range(n):
         a = base[i % len(base)]
         text = f"{a.text}\n\nThis is copy {i} of the article."
-        out.append(Article(ingest.article_id(text), f"{a.source}#{i}", text, a.title, a.date,
-                           a.url, a.author))
-    return out
+        yield Article(ingest.article_id(text), f"{a.source}#{i}", text, a.title, a.date,
+                      a.url, a.author)
 
 
-def words(articles: list[Article]) -> int:
+def words(articles: Iterable[Article]) -> int:
     return sum(len(a.text.split()) for a in articles)
 
 
@@ -61,7 +61,7 @@ def usage() -> dict[str, float]:
             "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}
 
 
-def bare_spacy(articles: list[Article], n_process: int, batch_size: int) -> dict:
+def bare_spacy(articles: Iterable[Article], n_process: int, batch_size: int) -> dict:
     import spacy
 
     from kg.nlp import default_model
@@ -75,7 +75,8 @@ def bare_spacy(articles: list[Article], n_process: int, batch_size: int) -> dict
     return {"seconds": time.perf_counter() - t0, "stages": {"load": loaded}}
 
 
-def kg_build(articles: list[Article], n_process: int, batch_size: int, store: bool) -> dict:
+def kg_build(articles: Iterable[Article], n_process: int, batch_size: int,
+             store: bool) -> dict:
     from kg import exports
     from kg.pipeline import build
 
@@ -127,12 +128,11 @@ def main() -> None:
 
 
 def one(n: int, args: argparse.Namespace) -> dict:
-    arts = corpus(n)
     if args.part == "spacy":
-        run = bare_spacy(arts, args.processes, args.batch_size)
+        run = bare_spacy(corpus(n), args.processes, args.batch_size)
     else:
-        run = kg_build(arts, args.processes, args.batch_size, args.store)
-    return {"words": words(arts), **run, **usage()}
+        run = kg_build(corpus(n), args.processes, args.batch_size, args.store)
+    return {"words": words(corpus(n)), **run, **usage()}
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="local Dask workers (default: 2)")
     ap.add_argument("--scheduler", help="a running Dask scheduler instead of a local cluster")
     args = ap.parse_args()
-    arts = corpus(args.size)
+    arts = list(corpus(args.size))
     w = words(arts)
     print(f"{len(arts)} articles, {w:,} words", flush=True)
     runs: dict[str, tuple[dict[str, float], bytes]] = {}

@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/viewer_scale.py [--sizes 100 300 1000 3000]
 
 Builds synthetic networks of N entities with 2N edges (the shape of a build's
-network), renders them with kg.view, and opens each page in headless Chromium (offline,
+network), renders them with kg.view (edges of one type between the same two entities
+are drawn as one), and opens each page in headless Chromium (offline,
 driven as in tests/test_viewer.py), printing the seconds until the network is drawn and
 until physics has settled and is frozen.
 """
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.records import GROUP_OF, PLOVER_TYPES  # noqa: E402
-from kg.view import render  # noqa: E402
+from kg.view import render, summarize  # noqa: E402
 from tests.test_viewer import Chromium  # noqa: E402
 
 TYPES = ("Country", "Alliance", "Organization", "Person", "Place")
@@ -55,12 +56,14 @@ def main() -> None:
     chromium = shutil.which("chromium")
     if chromium is None:
         raise SystemExit("needs Debian's chromium (apt-get install chromium)")
-    print(f"{'entities':>8} {'edges':>6} {'page MB':>8} {'drawn s':>8} {'settled s':>10}")
+    print(f"{'entities':>8} {'facts':>6} {'edges':>6} {'page MB':>8} {'drawn s':>8} "
+          f"{'settled s':>10}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             g = synthetic(n)
+            summary = summarize(g)
             html = Path(tmp) / f"g{n}.html"
-            html.write_text(render(g), "utf-8")
+            html.write_text(render(summary), "utf-8")
             browser = Chromium(chromium)
             try:
                 t0 = time.monotonic()
@@ -71,7 +74,8 @@ def main() -> None:
                 settled = time.monotonic() - t0
             finally:
                 browser.close()
-            print(f"{n:>8} {g.number_of_edges():>6} {html.stat().st_size / 2**20:>8.1f} "
+            print(f"{n:>8} {g.number_of_edges():>6} {summary.number_of_edges():>6} "
+                  f"{html.stat().st_size / 2**20:>8.1f} "
                   f"{drawn:>8.1f} {settled:>10.1f}", flush=True)
 
 

@@ -236,11 +236,13 @@ class GraphStore:
         live, gen = self.manifest["generation"], self._gen
         (self.folder / "records").mkdir(exist_ok=True)
         ids = records.ids()
-        for i in new:
-            _atomic_text(self._record_path(ids[i]), records.json(i), sync=False)
         # One sync for all of them, before the manifest that lists them goes live: a
-        # thousand fsyncs, one per file, took a second.
-        os.sync()
+        # thousand fsyncs, one per file, took a second. (Windows has no os.sync.)
+        sync_once = hasattr(os, "sync")
+        for i in new:
+            _atomic_text(self._record_path(ids[i]), records.json(i), sync=not sync_once)
+        if sync_once:
+            os.sync()
         manifest = {"format": FORMAT, "base": self.base, "generation": gen.name,
                     "articles": [[k, digests[k]] for k in digests]}
         _atomic_text(gen / "manifest.json", json.dumps(manifest, indent=0) + "\n")
