@@ -10,7 +10,8 @@ the same corpus, one after the other:
 
 - spaCy alone: `spacy.load` and `nlp.pipe` with `n_process` (what a spaCy user runs);
 - kg build: what `kg build` does (parse and extract in worker processes, merge, RDF,
-  tables, GraphML and GEXF, the viewer), into a temporary folder, without a cache.
+  tables, GraphML and GEXF, the viewer), into a temporary folder, its extraction cache
+  written as it goes (and so never hit: the corpus is new).
 
 It prints the words per second of each, their time ratio, how many of the machine's
 cores each kept busy (CPU time over wall time), the peak memory of each (the main

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
@@ -28,14 +29,15 @@ def _at_least_one(value: str) -> int:
     return n
 
 
-def _tell(item: object) -> None:
-    """An input skipped, or used with a remark, on stderr."""
+def _tell(item: object, write: Callable[..., object] = print) -> None:
+    """An input skipped, or used with a remark, on stderr (`write`: a progress bar's,
+    so that the line does not break the bar)."""
     from kg.records import Notice, Problem
 
     if isinstance(item, Problem):
-        print(f"kg: skipped {item.source}: {item.reason}", file=sys.stderr)
+        write(f"kg: skipped {item.source}: {item.reason}", file=sys.stderr)
     elif isinstance(item, Notice):
-        print(f"kg: note: {item.source}: {item.message}", file=sys.stderr)
+        write(f"kg: note: {item.source}: {item.message}", file=sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -61,8 +63,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except OSError as exc:
         _err(f"cannot write to {out}: {exc.strerror or exc}")
         return EXIT_ERROR
-    # The articles stream into the build; the problems before the first one are told
-    # at once, and no article at all is an error before anything is loaded.
+    # The articles stream into the build, and its problems are told as they are found;
+    # no article at all is an error before anything is loaded.
     items = ingest.read(args.paths, exclude=[out])
     problems: list[Problem] = []
     first = None
@@ -99,14 +101,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build([], model=args.model, base=args.base,
                        articles=itertools.chain([first], items), n_process=args.processes,
                        progress=advance, cache_dir=None if args.no_cache else cache,
-                       store=args.store, runner=runner)
+                       store=args.store, runner=runner,
+                       tell=lambda item: _tell(item, bar.write))
     except expected as exc:  # a bad model, store, base, engine...: a message, not a trace
         _err(str(exc))
         return EXIT_ERROR
     finally:
         bar.close()
-    for told in (*result.problems, *result.notices):
-        _tell(told)
     result.problems[:0] = problems
     if not result.extractions:
         _err("no article could be extracted; the previous outputs are left as they were")

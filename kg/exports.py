@@ -90,9 +90,10 @@ def write_rdf(result: BuildResult, out: Path) -> list[Path]:
 
 def write_tables_and_network(result: BuildResult, out: Path, *,
                              html: bool = True) -> list[Path]:
-    """entities.csv; then, in one pass over the records, events.csv, relations.csv,
-    graph.graphml and graph.gexf (every edge), and the summary the viewer draws; then
-    graph.html. Only the entities and the summary stay in memory."""
+    """entities.csv; then, in one pass over the records (articles in id order, as in
+    the RDF files), events.csv, relations.csv, graph.graphml and graph.gexf (every
+    edge), and the summary the viewer draws; then graph.html. Only the entities and the
+    summary stay in memory."""
     from kg import view
 
     summary = view.Summary() if html else None
@@ -126,7 +127,7 @@ def _write_records(result: BuildResult, out: Path,
                          "confidence", "trigger", "article", "sentence"])
         relations = csv.writer(rel_file, lineterminator="\n")
         relations.writerow(["subject", "predicate", "object", "article", "sentence"])
-        for x in result.extractions:
+        for x in result.by_article():
             for ev in x.events:
                 events.writerow([ev.id, ev.type, "; ".join(ev.actors), "; ".join(ev.targets),
                                  ev.place or "", ev.date or "", ev.mode, ev.confidence,

@@ -93,13 +93,13 @@ class NodeCounts:
 
 def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGraph:
     """All of a build's network in one networkx graph: nodes in key order, then the
-    edges article by article. It holds every edge with its evidence: for analytics in
+    edges article by article (in id order). It holds every edge with its evidence: for analytics in
     Python; the build's own outputs stream the edges instead."""
     import networkx as nx
 
     counts = NodeCounts()
     edges: list[Edge] = []
-    for x in result.extractions:
+    for x in result.by_article():
         counts.add(x)
         edges.extend(article_edges(x, asserted_only=asserted_only))
     g = nx.MultiDiGraph(articles=len(result.extractions))

@@ -69,7 +69,11 @@ class NetworkFiles:
 
     def __init__(self, out: Path):
         self.graphml = _Spooled(out / "graph.graphml")
-        self.gexf = _Spooled(out / "graph.gexf")
+        try:
+            self.gexf = _Spooled(out / "graph.gexf")
+        except BaseException:
+            self.graphml.discard()
+            raise
         self._gexf_edge_fields = sorted(k for k in EDGE_FIELDS if k != "label")
 
     def __enter__(self) -> NetworkFiles:

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.records import Article, Extraction, Problem
@@ -30,16 +31,25 @@ Runner = Callable[..., Iterable[list[Extraction | Problem]]]
 
 
 # Starting a worker (spaCy and the model loaded anew) costs about as much as parsing
-# a dozen articles: two workers beat one from about 20 articles on (benchmarks/bench.py).
+# a dozen articles: two workers beat one from about two dozen articles on (12 articles:
+# as fast; 30 articles: 3,760 words/s against 2,962, benchmarks/bench.py).
 ARTICLES_PER_WORKER = 12
 
 
 def cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may use: those it may run on, within a container's CPU
+    quota (cgroup v2's cpu.max), which the affinity does not show."""
     try:
-        return len(os.sched_getaffinity(0))
+        n = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        n = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text("ascii").split()
+        if quota != "max":
+            n = min(n, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):  # no cgroup v2 here
+        pass
+    return n
 
 
 def default_processes(articles: int) -> int:

@@ -61,15 +61,25 @@ class BuildResult:
             self._stores = quads(self.extractions, self.entities, self.base)
         return self._stores
 
+    def _by_id(self) -> list[int]:
+        ids = self.extractions.ids()
+        return sorted(range(len(ids)), key=ids.__getitem__)
+
+    def by_article(self) -> Iterator[Extraction]:
+        """Every article's records in the order of the articles' ids (and IRIs): the
+        order of every output, so that it does not depend on the order of the input."""
+        for i in self._by_id():
+            yield self.extractions[i]
+
     def article_graphs(self) -> Iterator[tuple[str, list[str]]]:
         """Each article's graph IRI (N-Triples form) and sorted N-Triples lines, in IRI
         order: what the files are written from, one article at a time."""
         from kg.rdf import Minter, article_lines
 
         m = Minter(self.base)
-        made = self.lines
-        ids = made.ids() if made is not None else self.extractions.ids()
-        for i in sorted(range(len(ids)), key=ids.__getitem__):
+        made = self.lines  # in the order of the records, when a store made them
+        ids = self.extractions.ids()
+        for i in self._by_id():
             if made is not None:
                 yield m.article(ids[i]), made.lines(i)
             else:
@@ -209,7 +219,8 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
           progress: Callable[[int], None] | None = None,
           articles: Iterable[Article | Problem | Notice] | None = None,
           cache_dir: Path | None = None, store: Path | str | None = None,
-          runner: Runner | None = None) -> BuildResult:
+          runner: Runner | None = None,
+          tell: Callable[[Problem | Notice], None] | None = None) -> BuildResult:
     """Build the knowledge graph of the articles in `paths` (files or folders).
 
     The articles are read as the build goes (from `paths`, or from `articles`: records
@@ -218,7 +229,9 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
     are not parsed again.
     With `store`, the articles are added to a persistent store (see `kg.store`), and
     the result holds everything in it. `runner` parses and extracts elsewhere (the Dask
-    engine of `kg.distributed`); by default worker processes on this machine do."""
+    engine of `kg.distributed`); by default worker processes on this machine do.
+    `tell` is called with each input problem and notice as it is found (they are also
+    in the result)."""
     if store is not None:
         from kg.rdf import Minter
         from kg.store import GraphStore
@@ -227,16 +240,18 @@ def build(paths: Iterable[str | Path], *, model: str | None = None, base: str = 
         with GraphStore(store, base) as graph_store:
             return _build(paths, model=model, base=base, n_process=n_process,
                           batch_size=batch_size, progress=progress, articles=articles,
-                          cache_dir=cache_dir, graph_store=graph_store, runner=runner)
+                          cache_dir=cache_dir, graph_store=graph_store, runner=runner,
+                          tell=tell)
     return _build(paths, model=model, base=base, n_process=n_process, batch_size=batch_size,
-                  progress=progress, articles=articles, cache_dir=cache_dir, runner=runner)
+                  progress=progress, articles=articles, cache_dir=cache_dir, runner=runner,
+                  tell=tell)
 
 
 def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_process: int | None,
            batch_size: int, progress: Callable[[int], None] | None,
            articles: Iterable[Article | Problem | Notice] | None, cache_dir: Path | None,
-           graph_store: GraphStore | None = None,
-           runner: Runner | None = None) -> BuildResult:
+           graph_store: GraphStore | None = None, runner: Runner | None = None,
+           tell: Callable[[Problem | Notice], None] | None = None) -> BuildResult:
     from kg import nlp as nlp_stage
     from kg import parallel, rdf
 
@@ -268,9 +283,13 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
         for item in (articles if articles is not None else ingest.read(paths)):
             if isinstance(item, Notice):
                 notices.append(item)
+                if tell:
+                    tell(item)
                 continue
             if isinstance(item, Problem):
                 problems.append(item)
+                if tell:
+                    tell(item)
             elif graph_store is not None and item.id in graph_store:
                 position[item.id] = len(position)
                 known += 1
@@ -298,6 +317,8 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
         for record in batch:
             if isinstance(record, Problem):
                 problems.append(record)
+                if tell:
+                    tell(record)
                 continue
             text = keep(record)
             if cache is not None:

@@ -21,10 +21,12 @@ class _Spill:
     """Texts appended to an anonymous temporary file (gone when closed or collected),
     each under an article id, read back by position."""
 
+    prefix = ".kg-spill-"
+
     def __init__(self, folder: Path | None = None):
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
-        self._file = tempfile.TemporaryFile(prefix=".kg-records-", dir=folder)
+        self._file = tempfile.TemporaryFile(prefix=self.prefix, dir=folder)
         self._spans: list[tuple[str, int, int]] = []  # article id, offset, length
         self._end = 0
 
@@ -53,6 +55,8 @@ class _Spill:
 class LinesFile(_Spill):
     """Each article's N-Triples lines, as `kg.rdf.article_lines` made them."""
 
+    prefix = ".kg-lines-"
+
     def append(self, article_id: str, lines: list[str]) -> None:
         self._append(article_id, "\n".join(lines))
 
@@ -64,6 +68,8 @@ class LinesFile(_Spill):
 class RecordFile(_Spill, Sequence[Extraction]):
     """Extraction records, read back by position in the order given by `order`, with
     the build's view of them (`view`: its entity merge) applied."""
+
+    prefix = ".kg-records-"
 
     def __init__(self, folder: Path | None = None):
         super().__init__(folder)

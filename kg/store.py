@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -193,6 +194,9 @@ class GraphStore:
                     g = m.article(x.article.id)
                     if x.article.id in self.digests:  # an old article whose graph changed
                         rewritten += 1
+                        # Oxigraph's bulk loads are not transactions: nothing is deleted
+                        # while one runs.
+                        loader.wait()
                         node = ox.NamedNode(g[1:-1])
                         stale.update((q.subject, q.predicate, q.object)
                                      for q in store.quads_for_pattern(None, None, None, node))
@@ -236,17 +240,21 @@ class GraphStore:
         live, gen = self.manifest["generation"], self._gen
         (self.folder / "records").mkdir(exist_ok=True)
         ids = records.ids()
-        # One sync for all of them, before the manifest that lists them goes live: a
-        # thousand fsyncs, one per file, took a second. (Windows has no os.sync.)
-        sync_once = hasattr(os, "sync")
+        # On Linux one sync for all of them, before the manifest that lists them goes
+        # live (a thousand fsyncs, one per file, took a second); elsewhere sync(2) may
+        # return before the data is written, so each file is synced.
+        sync_once = sys.platform == "linux"
         for i in new:
             _atomic_text(self._record_path(ids[i]), records.json(i), sync=not sync_once)
         if sync_once:
             os.sync()
+        else:
+            _sync_folder(self.folder / "records")
         manifest = {"format": FORMAT, "base": self.base, "generation": gen.name,
                     "articles": [[k, digests[k]] for k in digests]}
         _atomic_text(gen / "manifest.json", json.dumps(manifest, indent=0) + "\n")
         _atomic_text(self.folder / "CURRENT", gen.name + "\n")  # the switch
+        _sync_folder(self.folder)  # the switch is on disk before the old generation goes
         self.manifest, self.digests = manifest, dict(digests)
         if live:
             shutil.rmtree(self.folder / live, ignore_errors=True)
@@ -254,8 +262,8 @@ class GraphStore:
 
 class _Loader:
     """Bulk loads on a thread of their own, one at a time, so that the next chunk is
-    made while the last one loads (Oxigraph lets go of the GIL while it loads). At most
-    two chunks are in memory."""
+    made while the last one loads (Oxigraph lets go of the GIL while it loads). Memory
+    holds the chunk being loaded and the one being made, not more."""
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-store-load")
@@ -280,6 +288,18 @@ class _Loader:
                 self.wait()
         finally:
             self._pool.shutdown()  # waits for a load under way
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames inside a folder durable (where folders can be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows: a folder is not a file
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _atomic_text(path: Path, text: str, *, sync: bool = True) -> None:

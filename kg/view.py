@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from kg.network import Edge, Node
+from kg.network import EDGE_FIELDS, NODE_FIELDS, Edge, Node
 from kg.records import GROUP_OF
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def _vis_asset(name: str) -> str:
 # Evidence kept for each edge of the page: its newest distinct facts. Every fact is in
 # events.csv, relations.csv and graph.graphml.
 FACTS_PER_EDGE = 20
-FACT_FIELDS = ("date", "article_date", "article", "evidence", "trigger", "url")
+FACT_FIELDS = ("date", "article_date", "article", "evidence", "url")  # what the panel shows
 
 
 class _Bundle:
@@ -198,6 +198,9 @@ def network_data(graph: nx.MultiDiGraph, *, top: int | None = None,
 def render(graph: nx.MultiDiGraph, *, top: int | None = None, focus: str | None = None,
            depth: int = 2) -> str:
     """The whole page as a string, from a summary (`Summary.graph`, `summarize`)."""
+    if any("count" not in d for _u, _v, d in graph.edges(data=True)):
+        raise TypeError("render() draws a summary of a network: pass "
+                        "kg.view.summarize(graph)")
     nodes, edges = network_data(graph, top=top, focus=focus, depth=depth)
     total = sum(1 for n in graph if graph.degree(n) > 0)
     template = resources.files("kg").joinpath("templates", "viewer.html").read_text("utf-8")
@@ -218,4 +221,11 @@ def load_network(folder: Path) -> nx.MultiDiGraph:
         raise ValueError(f"{folder}: no graph.graphml here; run `kg build` first")
     g = nx.read_graphml(path, force_multigraph=True)
     g.graph.setdefault("articles", 0)
+    # Older networkx leaves out the empty values it reads; and a GraphML file from
+    # elsewhere may lack some.
+    for fields, items in ((NODE_FIELDS, (d for _n, d in g.nodes(data=True))),
+                          (EDGE_FIELDS, (d for _u, _v, d in g.edges(data=True)))):
+        for d in items:
+            for name, kind in fields.items():
+                d.setdefault(name, kind())
     return g

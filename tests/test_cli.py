@@ -225,3 +225,20 @@ def test_problems_after_the_first_article_are_told_and_counted(tmp_path):
     assert r.returncode == 1, r.stderr
     assert "kg: skipped" in r.stderr and "b.txt: binary file" in r.stderr
     assert r.stdout.startswith("2 articles,") and "; 1 skipped" in r.stdout
+
+
+def test_workers_stay_within_a_container_cpu_quota(monkeypatch):
+    import os
+
+    from kg import parallel
+
+    class Quota:
+        def __init__(self, path: str):
+            assert path == "/sys/fs/cgroup/cpu.max"
+
+        def read_text(self, encoding: str) -> str:
+            return "200000 100000\n"  # two cores' worth of a 64-core host
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    monkeypatch.setattr(parallel, "Path", Quota)
+    assert parallel.cores() == 2 and parallel.default_processes(10_000) == 2

@@ -116,3 +116,38 @@ def test_view_since_and_types_filter_the_facts(dev_build):
     assert 0 < recent.number_of_edges() < summarize(facts).number_of_edges()
     accusations = summarize(facts, types={"ACCUSE"})
     assert {d["type"] for _u, _v, d in accusations.edges(data=True)} == {"ACCUSE"}
+
+
+def test_outputs_do_not_depend_on_the_order_of_the_input(tmp_path):
+    from kg.exports import write_all
+    from kg.pipeline import build
+
+    files = sorted(DEV.glob("d0*.txt"))[:4]
+    written = []
+    for name, order in (("sorted", files), ("reversed", files[::-1])):
+        write_all(build(order), tmp_path / name)
+        written.append({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()})
+    assert written[0] == written[1]
+    assert {"graph.graphml", "graph.gexf", "events.csv", "graph.html"} <= written[0].keys()
+
+
+def test_view_reads_a_graphml_without_its_empty_values(dev_build, tmp_path):
+    """networkx before 3.3, and other tools, leave out the values that are empty."""
+    from kg.cli import main
+
+    _, out = dev_build
+    text = (out / "graph.graphml").read_text("utf-8")
+    (tmp_path / "graph.graphml").write_text(re.sub(r'\s*<data key="[ne]\d+"></data>', "",
+                                                   text), "utf-8")
+    page = tmp_path / "view.html"
+    assert main(["view", str(tmp_path), "--focus", "NATO", "--output", str(page)]) == 0
+    assert "Q7184" in page.read_text("utf-8")  # NATO, with its Wikidata item
+
+
+def test_render_wants_a_summary_and_says_so(dev_build):
+    from kg.view import render, summarize
+
+    result, _ = dev_build
+    with pytest.raises(TypeError, match="summarize"):
+        render(result.network())
+    assert "<html" in render(summarize(result.network()))

@@ -363,6 +363,10 @@ def test_filters_and_neighbourhood_highlight(seed_build, browser):
         assert page.evaluate("edges.get({filter: e => !e.hidden}).every("
                              "e => edgeById.get(e.id).dates.some(([d]) => !d || d >= '2030'))")
         assert page.evaluate("edges.get({filter: e => e.hidden}).length") > 0
+        # An entity's panel then counts the facts of each edge that fall in the range.
+        page.evaluate("showNode('alliance/nato')")
+        assert "facts in the date range" in page.evaluate(
+            "document.getElementById('details').textContent")
         # Clicking an entity greys out everything but its neighbourhood.
         page.evaluate("highlight('alliance/nato')")
         grey = page.evaluate("nodes.get({filter: n => n.color === '#e2e8f0'}).map(n => n.id)")
