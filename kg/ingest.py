@@ -312,9 +312,10 @@ def count(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> int:
     n = 0
     for item in discover(paths, exclude):
         if isinstance(item, Path) and SUFFIXES.get(item.suffix.lower()) == "jsonl":
-            try:
+            try:  # newlines counted a block at a time: fast on a large file
                 with open(item, "rb") as f:
-                    n += sum(1 for line in f if line.strip())
+                    n += max(1, sum(block.count(b"\n")
+                                    for block in iter(lambda: f.read(1 << 20), b"")))
             except OSError:
                 n += 1
         else:

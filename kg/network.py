@@ -93,8 +93,8 @@ class NodeCounts:
 
 def network(result: BuildResult, *, asserted_only: bool = True) -> nx.MultiDiGraph:
     """All of a build's network in one networkx graph: nodes in key order, then the
-    edges article by article (in id order). It holds every edge with its evidence: for analytics in
-    Python; the build's own outputs stream the edges instead."""
+    edges article by article (in id order). It holds every edge with its evidence: for
+    analytics in Python; the build's own outputs stream the edges instead."""
     import networkx as nx
 
     counts = NodeCounts()

@@ -61,14 +61,10 @@ class BuildResult:
             self._stores = quads(self.extractions, self.entities, self.base)
         return self._stores
 
-    def _by_id(self) -> list[int]:
-        ids = self.extractions.ids()
-        return sorted(range(len(ids)), key=ids.__getitem__)
-
     def by_article(self) -> Iterator[Extraction]:
         """Every article's records in the order of the articles' ids (and IRIs): the
         order of every output, so that it does not depend on the order of the input."""
-        for i in self._by_id():
+        for i in _id_order(self.extractions.ids()):
             yield self.extractions[i]
 
     def article_graphs(self) -> Iterator[tuple[str, list[str]]]:
@@ -79,7 +75,7 @@ class BuildResult:
         m = Minter(self.base)
         made = self.lines  # in the order of the records, when a store made them
         ids = self.extractions.ids()
-        for i in self._by_id():
+        for i in _id_order(ids):
             if made is not None:
                 yield m.article(ids[i]), made.lines(i)
             else:
@@ -149,6 +145,11 @@ class BuildResult:
                 "events": self.extractions.events,
                 "triples": self.triples(),
                 "seconds": round(sum(self.timings.values()), 2)}
+
+
+def _id_order(ids: list[str]) -> list[int]:
+    """Positions of the records, in the order of their article ids."""
+    return sorted(range(len(ids)), key=ids.__getitem__)
 
 
 def merge_plan(entities: Iterable[Entity]) -> tuple[dict[str, str], dict[str, Entity]]:
@@ -277,19 +278,23 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
         distinct.update(dict.fromkeys(x.entities))
         return extractions.append(x, text)  # its JSON
 
+    def report(item: Problem | Notice) -> None:
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            notices.append(item)
+        if tell:
+            tell(item)
+
     def to_parse() -> Iterator[Article]:
         """The input articles that neither the store nor the cache holds."""
         nonlocal known
         for item in (articles if articles is not None else ingest.read(paths)):
             if isinstance(item, Notice):
-                notices.append(item)
-                if tell:
-                    tell(item)
+                report(item)
                 continue
             if isinstance(item, Problem):
-                problems.append(item)
-                if tell:
-                    tell(item)
+                report(item)
             elif graph_store is not None and item.id in graph_store:
                 position[item.id] = len(position)
                 known += 1
@@ -316,9 +321,7 @@ def _build(paths: Iterable[str | Path], *, model: str | None, base: str, n_proce
                          batch_size=batch_size) if head else ()):
         for record in batch:
             if isinstance(record, Problem):
-                problems.append(record)
-                if tell:
-                    tell(record)
+                report(record)
                 continue
             text = keep(record)
             if cache is not None:

@@ -77,9 +77,8 @@ class _Bundle:
         self.heap: list[tuple[str, ...]] = []
         self.kept: set[tuple[str, ...]] = set()
 
-    def add(self, d: dict[str, object], limit: int) -> None:
+    def add(self, when: str, d: dict[str, object], limit: int) -> None:
         self.count += 1
-        when = str(d["date"] or d["article_date"])
         self.dates[when] += 1
         fact = (when, *(str(d[k]) for k in FACT_FIELDS))
         if fact in self.kept:  # the same sentence of the same article again (a copy)
@@ -109,28 +108,30 @@ class Summary:
     def __init__(self, *, since: str | None = None, types: set[str] | None = None,
                  facts: int = FACTS_PER_EDGE):
         self.since, self.types, self.limit = since, types, facts
-        self.bundles: dict[tuple[str, str, str, str, str], _Bundle] = {}
+        self.bundles: dict[tuple[str, str, str, str], _Bundle] = {}
 
     def add(self, edge: Edge) -> None:
         u, v, _key, d = edge
+        when = str(d["date"] or d["article_date"])
         if self.types and d["type"] not in self.types:
             return
-        if self.since and d["kind"] == "event" and \
-                str(d["date"] or d["article_date"]) < self.since:
+        if self.since and d["kind"] == "event" and when < self.since:
             return
-        key = (u, v, str(d["type"]), str(d["mode"]), str(d["kind"]))
+        key = (u, v, str(d["type"]), str(d["mode"]))
         bundle = self.bundles.get(key)
         if bundle is None:
             bundle = self.bundles[key] = _Bundle()
-        bundle.add(d, self.limit)
+        bundle.add(when, d, self.limit)
 
     def graph(self, nodes: Iterable[Node], *, articles: int) -> nx.MultiDiGraph:
         """The summary as a networkx graph: the nodes as given, one edge per bundle."""
         g = nx.MultiDiGraph(articles=articles)
         g.add_nodes_from(nodes)
-        for (u, v, type_, mode, kind), b in sorted(self.bundles.items()):
-            g.add_edge(u, v, key=f"{type_}:{mode}:{u}:{v}", kind=kind, type=type_, mode=mode,
-                       group=GROUP_OF.get(type_, "relation"), count=b.count,
+        for (u, v, type_, mode), b in sorted(self.bundles.items()):
+            event = type_ in GROUP_OF  # relation types are not PLOVER's
+            g.add_edge(u, v, key=f"{type_}:{mode}:{u}:{v}",
+                       kind="event" if event else "relation", type=type_, mode=mode,
+                       group=GROUP_OF[type_] if event else "relation", count=b.count,
                        dates=sorted(b.dates.items()), facts=b.facts())
         return g
 
